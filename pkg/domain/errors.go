@@ -13,6 +13,7 @@ const (
 	CodeInvalid         Code = "invalid"         // the input breaks a rule
 	CodeNotFound        Code = "not_found"       // the thing does not exist
 	CodeConflict        Code = "conflict"        // a stale revision: someone changed it first
+	CodePrecondition    Code = "precondition"    // the client must say which revision it read (If-Match)
 	CodeState           Code = "state"           // not allowed in the thing's current state
 	CodeForbidden       Code = "forbidden"       // the actor may not do this
 	CodeUnauthenticated Code = "unauthenticated" // no valid identity

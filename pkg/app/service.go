@@ -1,0 +1,168 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/camket/camket/pkg/domain"
+	"github.com/camket/camket/pkg/eventlog"
+	"github.com/camket/camket/pkg/eventstore"
+)
+
+// Service runs camket's commands and aggregate reads.
+type Service struct {
+	log *eventlog.Log
+}
+
+// New returns a Service over log.
+func New(log *eventlog.Log) *Service { return &Service{log: log} }
+
+// Log returns the event log the service writes to.
+func (s *Service) Log() *eventlog.Log { return s.log }
+
+// Call is what a request brings besides its body: the authenticated actor,
+// a correlation id, and the revision the client last saw (If-Match).
+type Call struct {
+	Actor         domain.Actor
+	CorrelationID string
+	// IfMatch is the revision the client expects the aggregate to be at;
+	// nil means the client did not say. AnyRevision matches any.
+	IfMatch *uint64
+}
+
+// AnyRevision is the IfMatch value of "If-Match: *".
+const AnyRevision = ^uint64(0)
+
+// Result says what a command did.
+type Result struct {
+	ID       string              `json:"id"`
+	Stream   string              `json:"stream"`
+	Revision uint64              `json:"revision"`
+	Position eventstore.Position `json:"position"`
+	Events   int                 `json:"events"`
+}
+
+func (s *Service) context(call Call) domain.Context {
+	return domain.Context{Now: s.log.Now(), Actor: call.Actor}
+}
+
+func (s *Service) meta(call Call) eventlog.Meta {
+	return eventlog.Meta{Actor: call.Actor, CorrelationID: call.CorrelationID}
+}
+
+// existing is an aggregate that knows whether it has any events.
+type existing interface {
+	eventlog.Aggregate
+	Exists() bool
+}
+
+// create appends the events of decide to a new stream.
+func (s *Service) create(ctx context.Context, call Call, id, stream string, agg existing,
+	decide func(domain.Context) ([]domain.Event, error)) (Result, error) {
+	v, err := s.log.Load(ctx, stream, agg)
+	if err != nil {
+		return Result{}, domain.Internal(err, "loading %s", stream)
+	}
+	evs, err := decide(s.context(call))
+	if err != nil {
+		return Result{}, err
+	}
+	return s.append(ctx, call, id, stream, v, evs)
+}
+
+// update loads stream into agg, checks the client's If-Match, decides and
+// appends. A command that decides nothing leaves the stream as it was.
+func (s *Service) update(ctx context.Context, call Call, id, stream string, agg existing,
+	decide func(domain.Context) ([]domain.Event, error)) (Result, error) {
+	v, err := s.log.Load(ctx, stream, agg)
+	if err != nil {
+		return Result{}, domain.Internal(err, "loading %s", stream)
+	}
+	if !agg.Exists() {
+		return Result{}, domain.NotFound("", "Không tìm thấy "+categoryVI(stream), categoryEN(stream)+" not found")
+	}
+	if call.IfMatch == nil {
+		return Result{}, &domain.Error{Code: domain.CodePrecondition, Field: "If-Match",
+			VI: "Cần tiêu đề If-Match với phiên bản (ETag) đã đọc, để không ghi đè thay đổi của người khác",
+			EN: "the If-Match header with the revision (ETag) you read is required, so no one's change is overwritten"}
+	}
+	if *call.IfMatch != AnyRevision && *call.IfMatch != v.Revision {
+		return Result{}, staleError(stream, v.Revision, nil)
+	}
+	evs, err := decide(s.context(call))
+	if err != nil {
+		return Result{}, err
+	}
+	return s.append(ctx, call, id, stream, v, evs)
+}
+
+func (s *Service) append(ctx context.Context, call Call, id, stream string, v eventlog.Version, evs []domain.Event) (Result, error) {
+	if len(evs) == 0 {
+		return Result{ID: id, Stream: stream, Revision: v.Revision}, nil
+	}
+	res, err := s.log.Append(ctx, stream, v, s.meta(call), evs...)
+	if ce, ok := eventstore.IsConflict(err); ok {
+		if !v.Exists {
+			return Result{}, &domain.Error{Code: domain.CodeConflict, VI: categoryVI(stream) + " đã tồn tại",
+				EN: categoryEN(stream) + " already exists", Err: err}
+		}
+		return Result{}, staleError(stream, ce.Actual, err)
+	}
+	if err != nil {
+		return Result{}, domain.Internal(err, "appending to %s", stream)
+	}
+	return Result{ID: id, Stream: stream, Revision: res.NextExpectedRevision, Position: res.Position, Events: len(evs)}, nil
+}
+
+// StaleError is the conflict returned when the client's revision is not the
+// current one; Current is the revision now.
+type StaleError struct {
+	Stream  string
+	Current uint64
+}
+
+func (e *StaleError) Error() string { return "stale revision of " + e.Stream }
+
+func staleError(stream string, current uint64, cause error) *domain.Error {
+	if cause == nil {
+		cause = &StaleError{Stream: stream, Current: current}
+	} else {
+		cause = &staleWrap{StaleError{Stream: stream, Current: current}, cause}
+	}
+	return &domain.Error{Code: domain.CodeConflict,
+		VI:  "Dữ liệu đã được người khác thay đổi; hãy xem phiên bản hiện tại rồi thử lại",
+		EN:  "someone else changed this since you read it; review the current version and try again",
+		Err: cause}
+}
+
+type staleWrap struct {
+	StaleError
+	cause error
+}
+
+func (w *staleWrap) Unwrap() []error { return []error{&w.StaleError, w.cause} }
+
+func newID() string { return uuid.NewString() }
+
+func categoryEN(stream string) string {
+	cat, _, _ := strings.Cut(stream, "-")
+	return cat
+}
+
+func categoryVI(stream string) string {
+	switch categoryEN(stream) {
+	case "unit":
+		return "đơn vị"
+	case "document":
+		return "văn bản"
+	case "task":
+		return "nhiệm vụ"
+	case "commitment":
+		return "cam kết"
+	case "ruleset":
+		return "bộ quy tắc"
+	}
+	return "đối tượng"
+}
