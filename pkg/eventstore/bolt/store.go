@@ -21,6 +21,7 @@ const (
 	DefaultMaxBatchBytes   = 16 << 20
 	DefaultMaxEventBytes   = 16 << 20
 	DefaultReadBatch       = 256
+	DefaultMaxBatchDelay   = 500 * time.Microsecond
 )
 
 // ErrLocked is returned (wrapped) by Open when another process holds the
@@ -53,6 +54,11 @@ type Options struct {
 	// larger append is still committed, alone.
 	MaxBatchBytes int
 
+	// MaxBatchDelay is the longest the writer waits for more appends when
+	// fewer are queued than the last commit saw (DefaultMaxBatchDelay); a
+	// negative value never waits. A lone writer never waits either.
+	MaxBatchDelay time.Duration
+
 	// MaxEventBytes is the largest encoded event Append accepts
 	// (DefaultMaxEventBytes); a larger one is refused with
 	// eventstore.ErrInvalidArgument.
@@ -75,6 +81,9 @@ func (o Options) withDefaults() Options {
 	setDefault(&o.MaxBatchBytes, DefaultMaxBatchBytes)
 	setDefault(&o.MaxEventBytes, DefaultMaxEventBytes)
 	setDefault(&o.ReadBatch, DefaultReadBatch)
+	if o.MaxBatchDelay == 0 {
+		o.MaxBatchDelay = DefaultMaxBatchDelay
+	}
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = DefaultLockTimeout
 	}
@@ -140,6 +149,7 @@ func Open(path string, opts Options) (*Store, error) {
 		Timeout:         opts.LockTimeout,
 		InitialMmapSize: opts.InitialMmapSize,
 		FreelistType:    bbolt.FreelistMapType,
+		NoFreelistSync:  true,
 		MaxSize:         opts.MaxFileSize,
 	})
 	if errors.Is(err, bberrors.ErrTimeout) {
