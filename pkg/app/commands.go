@@ -63,8 +63,8 @@ func (s *Service) IssueDocument(ctx context.Context, call Call, cmd domain.Issue
 // coordinating units must exist and the area must be in the rules in force
 // on the day of assignment.
 func (s *Service) AssignTask(ctx context.Context, call Call, documentID string, cmd domain.AssignTask) (Result, error) {
-	if err := s.mustHave(ctx, "document_id", domain.DocumentStream(documentID), &domain.Document{}); err != nil {
-		return Result{}, err
+	if _, err := s.load(ctx, domain.DocumentStream(documentID), &domain.Document{}); err != nil {
+		return Result{}, err // a document named by the path: 404 when missing
 	}
 	ev, verr := cmd.Normalize()
 	if verr != nil {
@@ -145,9 +145,11 @@ func (s *Service) DraftCommitment(ctx context.Context, call Call, cmd domain.Dra
 		return Result{}, err
 	}
 	if cmd.DocumentID != "" {
-		if _, err := uuid.Parse(cmd.DocumentID); err != nil {
+		id, err := uuid.Parse(cmd.DocumentID)
+		if err != nil {
 			return Result{}, domain.Invalid("document_id", "Mã văn bản không hợp lệ", "document_id is not a valid id")
 		}
+		cmd.DocumentID = id.String()
 		if err := s.mustHave(ctx, "document_id", domain.DocumentStream(cmd.DocumentID), &domain.Document{}); err != nil {
 			return Result{}, err
 		}
@@ -165,6 +167,9 @@ func (s *Service) AddIndicator(ctx context.Context, call Call, id string, in dom
 	c := &domain.Commitment{}
 	indicatorID := newID()
 	res, err := s.update(ctx, call, id, domain.CommitmentStream(id), c, func(domain.Context) ([]domain.Event, error) {
+		if err := s.checkIndicatorArea(ctx, c, in.Area); err != nil {
+			return nil, err
+		}
 		return c.AddIndicator(indicatorID, in)
 	})
 	res.ID = indicatorID
@@ -175,8 +180,28 @@ func (s *Service) AddIndicator(ctx context.Context, call Call, id string, in dom
 func (s *Service) UpdateIndicator(ctx context.Context, call Call, id, indicatorID string, in domain.IndicatorInput) (Result, error) {
 	c := &domain.Commitment{}
 	return s.update(ctx, call, id, domain.CommitmentStream(id), c, func(domain.Context) ([]domain.Event, error) {
+		if err := s.checkIndicatorArea(ctx, c, in.Area); err != nil {
+			return nil, err
+		}
 		return c.UpdateIndicator(indicatorID, in)
 	})
+}
+
+// checkIndicatorArea checks an indicator's area, when given, against the
+// rules in force at the end of the commitment's period.
+func (s *Service) checkIndicatorArea(ctx context.Context, c *domain.Commitment, area string) error {
+	area, verr := domain.CleanText("area", area, domain.MaxShortLen, false)
+	if verr != nil || area == "" {
+		return nil // the domain reports a malformed area
+	}
+	rules, err := s.RulesInForce(ctx, c.State().Period.End())
+	if err != nil {
+		return err
+	}
+	if !rules.HasArea(area) {
+		return domain.Invalid("area", "Lĩnh vực không có trong bộ quy tắc của kỳ cam kết", "the area is not in the rules of the commitment's period")
+	}
+	return nil
 }
 
 // RemoveIndicator removes an indicator of commitment id.
@@ -230,14 +255,18 @@ func (s *Service) RejectValue(ctx context.Context, call Call, id, indicatorID, r
 	})
 }
 
-// PublishRules publishes a new rule set version. The rule set stream needs
-// no If-Match: publishing appends a version and never overwrites one, and
-// the append is still checked against the revision that was read.
+// PublishRules publishes a new rule set version. If-Match is optional here:
+// publishing appends a version and never overwrites one, and the append is
+// still checked against the revision that was read; when given, it must
+// match (ETag "new" before the first version).
 func (s *Service) PublishRules(ctx context.Context, call Call, cmd domain.PublishRules) (Result, error) {
 	rs := &domain.RuleSet{}
 	v, err := s.log.Load(ctx, domain.RuleSetStream, rs)
 	if err != nil {
 		return Result{}, domain.Internal(err, "loading rule set")
+	}
+	if err := checkIfMatch(call, domain.RuleSetStream, v); err != nil {
+		return Result{}, err
 	}
 	evs, err := rs.Publish(cmd)
 	if err != nil {

@@ -35,6 +35,23 @@ type Call struct {
 // AnyRevision is the IfMatch value of "If-Match: *".
 const AnyRevision = ^uint64(0)
 
+// NoRevision is the IfMatch value naming a stream that has no events yet
+// (ETag "new").
+const NoRevision = AnyRevision - 1
+
+// checkIfMatch compares the client's If-Match, when given, with version v.
+func checkIfMatch(call Call, stream string, v eventlog.Version) error {
+	switch {
+	case call.IfMatch == nil || *call.IfMatch == AnyRevision:
+		return nil
+	case *call.IfMatch == NoRevision && !v.Exists:
+		return nil
+	case *call.IfMatch != NoRevision && v.Exists && *call.IfMatch == v.Revision:
+		return nil
+	}
+	return staleError(stream, v.Revision, nil)
+}
+
 // Result says what a command did.
 type Result struct {
 	ID       string              `json:"id"`
@@ -88,8 +105,8 @@ func (s *Service) update(ctx context.Context, call Call, id, stream string, agg 
 			VI: "Cần tiêu đề If-Match với phiên bản (ETag) đã đọc, để không ghi đè thay đổi của người khác",
 			EN: "the If-Match header with the revision (ETag) you read is required, so no one's change is overwritten"}
 	}
-	if *call.IfMatch != AnyRevision && *call.IfMatch != v.Revision {
-		return Result{}, staleError(stream, v.Revision, nil)
+	if err := checkIfMatch(call, stream, v); err != nil {
+		return Result{}, err
 	}
 	evs, err := decide(s.context(call))
 	if err != nil {

@@ -175,7 +175,7 @@ func (c *Commitment) State() CommitmentState {
 	s := c.s
 	s.Indicators = make([]IndicatorState, len(c.s.Indicators))
 	for i, ind := range c.s.Indicators {
-		ind.Reports = append([]Report(nil), ind.Reports...)
+		ind.Reports = append(make([]Report, 0, len(ind.Reports)), ind.Reports...)
 		s.Indicators[i] = ind
 	}
 	s.Signatures = append([]Signature(nil), c.s.Signatures...)

@@ -33,18 +33,18 @@ func (k UnitKind) valid() bool {
 
 // unitCodePattern: upper-case letters, digits, '_' and '-'; a code is also a
 // NATS subject token and part of a stream name, so no dots or spaces.
-var unitCodePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]{0,31}$`)
+var unitCodePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
 
 // NormalizeUnitCode upper-cases code and checks its form; the error names
 // field.
 func NormalizeUnitCode(field, code string) (string, *Error) {
-	c := strings.ToUpper(strings.TrimSpace(code))
-	if !unitCodePattern.MatchString(c) {
+	c := strings.TrimSpace(code)
+	if !unitCodePattern.MatchString(c) { // ASCII only: ToUpper must not turn 'ſ' into 'S
 		return "", Invalid(field,
 			"Mã đơn vị gồm 1–32 ký tự A–Z, 0–9, '_' hoặc '-'",
 			"a unit code has 1–32 characters A–Z, 0–9, '_' or '-'")
 	}
-	return c, nil
+	return strings.ToUpper(c), nil
 }
 
 // UnitStream returns the stream name of the unit with code.

@@ -43,12 +43,16 @@ type Log struct {
 	store eventstore.Store
 	reg   *domain.Registry
 	now   func() time.Time
+	cache *streamCache
 }
+
+// CachedStreams is how many streams' decoded events a Log keeps.
+const CachedStreams = 4096
 
 // New returns a Log over store. now is the server clock that stamps
 // recorded times (time.Now in production, a fake in tests).
 func New(store eventstore.Store, reg *domain.Registry, now func() time.Time) *Log {
-	return &Log{store: store, reg: reg, now: now}
+	return &Log{store: store, reg: reg, now: now, cache: newStreamCache(CachedStreams)}
 }
 
 // Store returns the underlying event store.
@@ -63,10 +67,20 @@ func (l *Log) Now() time.Time { return l.now() }
 const loadPage = 512
 
 // Load folds every event of stream into agg and returns the stream's
-// version. It fails if an event does not decode.
+// version. Events of recently loaded streams come from a cache; the tail
+// after them always comes from the store. It fails if an event does not
+// decode.
 func (l *Log) Load(ctx context.Context, stream string, agg Aggregate) (Version, error) {
-	var v Version
+	cached, v, ok := l.cache.get(stream)
+	for _, r := range cached {
+		agg.Apply(r)
+	}
 	from := uint64(0)
+	if ok {
+		from = v.Revision + 1
+	}
+	events := cached
+	grown := false
 	for {
 		page, err := l.store.ReadStream(ctx, stream, eventstore.Forwards, from, loadPage)
 		if err != nil {
@@ -78,13 +92,23 @@ func (l *Log) Load(ctx context.Context, stream string, agg Aggregate) (Version, 
 				return v, err
 			}
 			agg.Apply(r)
+			if !grown {
+				// Never append into the cached slice: other loads share it.
+				events = append(make([]domain.Recorded, 0, len(cached)+len(page)), cached...)
+				grown = true
+			}
+			events = append(events, r)
 			v = Version{Exists: true, Revision: rec.Revision, LastHash: hash}
 		}
 		if len(page) < loadPage {
-			return v, nil
+			break
 		}
 		from = page[len(page)-1].Revision + 1
 	}
+	if grown {
+		l.cache.put(stream, events, v)
+	}
+	return v, nil
 }
 
 // Decode turns a stored event into a domain event with its envelope and

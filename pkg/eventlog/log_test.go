@@ -124,3 +124,41 @@ func TestCheckEventFindsTampering(t *testing.T) {
 		t.Fatalf("the untouched event fails: %v", err)
 	}
 }
+
+func TestCachedLoadSeesAppendsMadeByAnotherWriter(t *testing.T) {
+	a, store := newLog(t)
+	b := eventlog.New(store, domain.NewRegistry(), time.Now) // another API replica
+	ctx := context.Background()
+	stream := domain.UnitStream("SNV")
+	v, _ := a.Load(ctx, stream, &domain.Unit{})
+	if _, err := a.Append(ctx, stream, v, actor, domain.UnitRegistered{Code: "SNV", Name: "Sở Nội vụ", Kind: domain.KindDepartment}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ = a.Load(ctx, stream, &domain.Unit{}); v.Revision != 0 { // now cached in a
+		t.Fatalf("revision after create: %d", v.Revision)
+	}
+	vb, _ := b.Load(ctx, stream, &domain.Unit{})
+	if _, err := b.Append(ctx, stream, vb, actor, domain.UnitRenamed{Name: "Sở Nội vụ tỉnh"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 { // the second load is served from the refreshed cache
+		u := &domain.Unit{}
+		var err error
+		v, err = a.Load(ctx, stream, u)
+		if err != nil || v.Revision != 1 || u.State().Name != "Sở Nội vụ tỉnh" || len(u.State().FormerNames) != 1 {
+			t.Fatalf("load %d after another writer's append: %+v %+v %v", i, v, u.State(), err)
+		}
+	}
+	// The version's hash is the chain head: an append after it verifies.
+	if _, err := a.Append(ctx, stream, v, actor, domain.UnitHeadChanged{Head: "Nguyễn Văn C"}); err != nil {
+		t.Fatal(err)
+	}
+	events, _ := store.ReadStream(ctx, stream, eventstore.Forwards, 0, 10)
+	prev := ""
+	for _, ev := range events {
+		var err error
+		if prev, _, err = eventlog.CheckEvent(ev, prev); err != nil {
+			t.Fatalf("revision %d: %v", ev.Revision, err)
+		}
+	}
+}

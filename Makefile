@@ -1,0 +1,52 @@
+# camket — make targets a newcomer can guess. The two that matter first:
+#   make run    start camket on the embedded defaults (http://127.0.0.1:8080)
+#   make test   run every test, with the race detector
+
+GO                  ?= go
+BIN                 := $(CURDIR)/bin
+STATICCHECK_VERSION := v0.8.2
+# Seconds each benchmark measurement runs for in `make bench`.
+BENCH_SECONDS       ?= 3
+
+.PHONY: all build run test test-integration bench lint generate fuzz clean up down
+
+all: lint test
+
+build:
+	$(GO) build -o $(BIN)/camket ./services/camket
+
+run: build
+	$(BIN)/camket serve
+
+test:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+# Longer crash runs, and suites against external servers when their
+# CAMKET_*_URL variables are set.
+test-integration:
+	CAMKET_LONG=1 $(GO) test -race -count=1 -timeout 60m ./...
+
+# One run gives every figure, with ratios measured in the same run.
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCH_SECONDS)s ./pkg/... ./services/...
+	$(GO) run ./services/benchreport -seconds $(BENCH_SECONDS)
+
+lint: $(BIN)/staticcheck
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(BIN)/staticcheck ./...
+
+$(BIN)/staticcheck:
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+generate:
+	$(GO) generate ./...
+
+clean:
+	rm -rf $(BIN)
+
+# Compose, on machines with a Docker engine.
+up:
+	docker compose up -d
+down:
+	docker compose down

@@ -1,0 +1,160 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/domain"
+)
+
+// Config tunes the HTTP server.
+type Config struct {
+	// MaxBodyBytes is the largest request body accepted (default 1 MiB).
+	MaxBodyBytes int64
+	// RequestTimeout bounds each request's work (default 30 s).
+	RequestTimeout time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = 30 * time.Second
+	}
+	return c
+}
+
+// Identify returns the actor of a request, or an error with
+// domain.CodeUnauthenticated. It is the seam where authentication plugs in.
+type Identify func(*http.Request) (domain.Actor, error)
+
+// LocalActor identifies every request as one fixed local administrator. It
+// stands in until token authentication is wired; the actor still reaches
+// every event's metadata.
+func LocalActor(*http.Request) (domain.Actor, error) {
+	return domain.Actor{Subject: "local", Role: "admin"}, nil
+}
+
+// Server is camket's HTTP API.
+type Server struct {
+	cfg      Config
+	svc      *app.Service
+	log      *slog.Logger
+	identify Identify
+	ready    func(context.Context) error
+	metrics  *metrics
+	echo     *echo.Echo
+}
+
+// New returns a Server running commands through svc. ready reports whether
+// the server can serve (store open, projections caught up).
+func New(cfg Config, svc *app.Service, identify Identify, ready func(context.Context) error, log *slog.Logger) *Server {
+	s := &Server{cfg: cfg.withDefaults(), svc: svc, log: log, identify: identify, ready: ready, metrics: newMetrics()}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(middleware.RequestID())
+	e.Use(s.recoverPanics)
+	e.Use(s.observe)
+	e.Use(s.securityHeaders)
+	e.Use(s.deadline)
+	s.echo = e
+	s.routes()
+	return s
+}
+
+// Handler returns the server's http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Routes lists every registered route as "METHOD path".
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.echo.Routes() {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	return out
+}
+
+// HTTPServer returns an *http.Server for the handler with timeouts that
+// bound slow clients.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      s.cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = domain.Internal(panicError{r}, "panic in %s %s", c.Request().Method, c.Path())
+			}
+		}()
+		return next(c)
+	}
+}
+
+type panicError struct{ v any }
+
+func (p panicError) Error() string { return "panic: " + slog.AnyValue(p.v).String() }
+
+func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
+}
+
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		return next(c)
+	}
+}
+
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		elapsed := time.Since(start)
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		s.metrics.observe(c.Request().Method, route, status, elapsed)
+		level := slog.LevelDebug
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(c.Request().Context(), level, "http",
+			"method", c.Request().Method, "route", route, "status", status,
+			"ms", float64(elapsed.Microseconds())/1000, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		return nil
+	}
+}

@@ -1,0 +1,70 @@
+// Command camket is the one binary of camket: `camket serve` runs the API on
+// the embedded event store; tools are subcommands of the same binary.
+//
+// Exit codes: 0 success, 1 failure, 2 bad usage. Errors go to stderr, one
+// line each.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks a command-line mistake: exit code 2.
+var errUsage = errors.New("usage")
+
+const usage = `camket — theo dõi cam kết cải cách hành chính / administrative-reform commitment tracker
+
+Usage:
+  camket serve [flags]     run the API on the embedded event store
+  camket health [--url U]  exit 0 when a running camket is ready
+  camket version           print the version
+
+Run 'camket COMMAND -h' for a command's flags.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], stdout, stderr)
+	case "health":
+		err = health(ctx, args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "camket", version)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "camket: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(stderr, "camket:", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "camket:", err)
+		return 1
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/domain"
+	"github.com/camket/camket/pkg/eventlog"
+	"github.com/camket/camket/pkg/eventstore"
+	"github.com/camket/camket/pkg/eventstore/bolt"
+	"github.com/camket/camket/services/api"
+)
+
+// shutdownGrace bounds how long in-flight requests may take to finish after
+// SIGTERM.
+const shutdownGrace = 15 * time.Second
+
+// Main is a running `camket serve`: the store it opened and the HTTP server
+// on top. Open starts it, Run serves until ctx ends, Close releases all.
+type Main struct {
+	cfg      Config
+	log      *slog.Logger
+	store    *bolt.Store
+	api      *api.Server
+	http     *http.Server
+	listener net.Listener
+	serving  bool // Run took over the listener
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	m := &Main{cfg: cfg, log: logger}
+	if err := m.Open(); err != nil {
+		m.Close()
+		return err
+	}
+	fmt.Fprintf(stdout, "camket đang chạy / is running at http://%s (data: %s)\n", m.listener.Addr(), cfg.DataDir)
+	runErr := m.Run(ctx)
+	closeErr := m.Close()
+	return errors.Join(runErr, closeErr)
+}
+
+// Open creates the data directory, opens the event store and binds the
+// HTTP listener. It fails with a one-line reason.
+func (m *Main) Open() error {
+	if err := os.MkdirAll(m.cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+	path := filepath.Join(m.cfg.DataDir, "events.db")
+	store, err := bolt.Open(path, bolt.Options{})
+	if err != nil {
+		return fmt.Errorf("opening event store %s: %w", path, err)
+	}
+	m.store = store
+	log := eventlog.New(store, domain.NewRegistry(), time.Now)
+	svc := app.New(log)
+	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes}, svc, api.LocalActor, m.ready, m.log)
+	m.http = m.api.HTTPServer(m.cfg.HTTPAddr)
+	ln, err := net.Listen("tcp", m.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", m.cfg.HTTPAddr, err)
+	}
+	m.listener = ln
+	m.log.Info("camket listening", "addr", ln.Addr().String(), "data", m.cfg.DataDir)
+	return nil
+}
+
+func (m *Main) ready(ctx context.Context) error {
+	_, err := m.store.Head(ctx)
+	return err
+}
+
+// Run serves HTTP until ctx is done, then stops accepting requests and
+// waits up to shutdownGrace for those in flight.
+func (m *Main) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	m.serving = true
+	go func() { errc <- m.http.Serve(m.listener) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	m.log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := m.http.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", err)
+	}
+	return nil
+}
+
+// Close releases the listener and the store. It is safe after a failed
+// Open.
+func (m *Main) Close() error {
+	var errs []error
+	if m.listener != nil && !m.serving {
+		errs = append(errs, m.listener.Close())
+	}
+	if m.store != nil {
+		if err := m.store.Close(); err != nil && !errors.Is(err, eventstore.ErrClosed) {
+			errs = append(errs, fmt.Errorf("closing store: %w", err))
+		}
+		m.store = nil
+	}
+	return errors.Join(errs...)
+}
