@@ -7,6 +7,10 @@ BIN                 := $(CURDIR)/bin
 STATICCHECK_VERSION := v0.8.2
 # Seconds each benchmark measurement runs for in `make bench`.
 BENCH_SECONDS       ?= 3
+# How long each fuzz target runs in `make test` (seed corpora always run).
+FUZZTIME            ?= 5s
+FUZZ_TARGETS        := FuzzParseDate:./pkg/domain FuzzParsePeriod:./pkg/domain FuzzCleanText:./pkg/domain \
+                       FuzzCommandBodies:./services/api FuzzDecodeRecord:./pkg/eventstore/bolt
 
 .PHONY: all build run test test-integration bench lint generate fuzz clean up down
 
@@ -20,6 +24,15 @@ run: build
 
 test:
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) --no-print-directory fuzz
+
+# A short run of every fuzz target (one package and target per go test).
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t%%:*} ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t##*:} > /tmp/camket-fuzz.log 2>&1 \
+			|| { cat /tmp/camket-fuzz.log; exit 1; }; \
+	done
 
 # Longer crash runs, and suites against external servers when their
 # CAMKET_*_URL variables are set.

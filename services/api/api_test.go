@@ -17,7 +17,7 @@ type province struct {
 	doc, task, commitment, indicator string
 }
 
-func setUp(t *testing.T, ta *testAPI) province {
+func setUp(t testing.TB, ta *testAPI) province {
 	t.Helper()
 	var p province
 	created(t, ta.do("POST", "/api/v1/units", map[string]any{"code": "UBND", "name": "Văn phòng UBND tỉnh", "kind": "office"}))

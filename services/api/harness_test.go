@@ -43,7 +43,7 @@ func (c *testClock) Now() time.Time {
 // testAPI is a real API over a real bbolt file, served by a real HTTP
 // server; every exchange is checked against api/openapi.yaml.
 type testAPI struct {
-	t      *testing.T
+	t      testing.TB
 	store  eventstore.Store
 	srv    *httptest.Server
 	router routers.Router
@@ -57,7 +57,7 @@ var (
 	specErr    error
 )
 
-func loadSpec(t *testing.T) routers.Router {
+func loadSpec(t testing.TB) routers.Router {
 	t.Helper()
 	specOnce.Do(func() {
 		loader := openapi3.NewLoader()
@@ -79,7 +79,7 @@ func loadSpec(t *testing.T) routers.Router {
 	return specRouter
 }
 
-func newTestAPI(t *testing.T) *testAPI {
+func newTestAPI(t testing.TB) *testAPI {
 	t.Helper()
 	store, err := bolt.Open(filepath.Join(t.TempDir(), "events.db"), bolt.Options{})
 	if err != nil {
@@ -112,7 +112,7 @@ type reply struct {
 	Body   []byte
 }
 
-func (r reply) json(t *testing.T, v any) {
+func (r reply) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("decoding %s: %v", r.Body, err)
@@ -212,7 +212,7 @@ func (ta *testAPI) head() eventstore.Position {
 	return p
 }
 
-func wantStatus(t *testing.T, r reply, want int) {
+func wantStatus(t testing.TB, r reply, want int) {
 	t.Helper()
 	if r.Status != want {
 		t.Fatalf("status: got %d, want %d; body %s", r.Status, want, r.Body)
@@ -220,7 +220,7 @@ func wantStatus(t *testing.T, r reply, want int) {
 }
 
 // created returns the id of a created resource.
-func created(t *testing.T, r reply) app.Result {
+func created(t testing.TB, r reply) app.Result {
 	t.Helper()
 	if r.Status != http.StatusCreated {
 		t.Fatalf("status: got %d, want 201; body %s", r.Status, r.Body)
