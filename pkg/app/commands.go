@@ -141,6 +141,9 @@ func (s *Service) DraftCommitment(ctx context.Context, call Call, cmd domain.Dra
 	if verr != nil {
 		return Result{}, verr
 	}
+	if !call.Actor.ActsFor(code) {
+		return Result{}, domain.ErrOtherUnit()
+	}
 	if err := s.mustHaveUnit(ctx, "unit", code); err != nil {
 		return Result{}, err
 	}

@@ -75,6 +75,10 @@ type existing interface {
 	Exists() bool
 }
 
+// owned is an aggregate that belongs to one unit: unit-scoped actors may
+// change it only when it is theirs.
+type owned interface{ OwnerUnit() string }
+
 // create appends the events of decide to a new stream.
 func (s *Service) create(ctx context.Context, call Call, id, stream string, agg existing,
 	decide func(domain.Context) ([]domain.Event, error)) (Result, error) {
@@ -99,6 +103,9 @@ func (s *Service) update(ctx context.Context, call Call, id, stream string, agg 
 	}
 	if !agg.Exists() {
 		return Result{}, domain.NotFound("", "Không tìm thấy "+categoryVI(stream), categoryEN(stream)+" not found")
+	}
+	if o, ok := agg.(owned); ok && !call.Actor.ActsFor(o.OwnerUnit()) {
+		return Result{}, domain.ErrOtherUnit()
 	}
 	if call.IfMatch == nil {
 		return Result{}, &domain.Error{Code: domain.CodePrecondition, Field: "If-Match",

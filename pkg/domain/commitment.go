@@ -170,6 +170,9 @@ type Commitment struct {
 // Exists reports whether the commitment has been drafted.
 func (c *Commitment) Exists() bool { return c.s.ID != "" }
 
+// OwnerUnit returns the unit whose commitment this is.
+func (c *Commitment) OwnerUnit() string { return c.s.Unit }
+
 // State returns a deep copy of the commitment's state.
 func (c *Commitment) State() CommitmentState {
 	s := c.s

@@ -160,6 +160,9 @@ type Task struct {
 // Exists reports whether the task has been assigned.
 func (t *Task) Exists() bool { return t.s.ID != "" }
 
+// OwnerUnit returns the unit whose data this is: the lead unit.
+func (t *Task) OwnerUnit() string { return t.s.Lead }
+
 // State returns a copy of the task's state.
 func (t *Task) State() TaskState {
 	s := t.s

@@ -93,6 +93,9 @@ type Unit struct {
 // Exists reports whether the unit has been registered.
 func (u *Unit) Exists() bool { return u.s.Code != "" }
 
+// OwnerUnit returns the unit whose data this is: the unit itself.
+func (u *Unit) OwnerUnit() string { return u.s.Code }
+
 // State returns a copy of the unit's state.
 func (u *Unit) State() UnitState {
 	s := u.s

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
 )
@@ -30,7 +31,8 @@ func setUp(t testing.TB, ta *testAPI) province {
 	p.commitment = created(t, ta.do("POST", "/api/v1/commitments", map[string]any{"unit": "CAT", "period": "2021-Q2", "title": "Cam kết CCHC quý II/2021"})).ID
 	p.indicator = created(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators",
 		map[string]any{"name": "Tỷ lệ hồ sơ trực tuyến", "measure": "percent", "target": 80}, "If-Match", `"0"`)).ID
-	wantStatus(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/sign", map[string]any{"signer_name": "Đại tá Nguyễn Văn A"}, "If-Match", `"1"`), 200)
+	wantStatus(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/sign", map[string]any{"signer_name": "Đại tá Nguyễn Văn A"},
+		append(bearer(domain.RoleUnitHead, "CAT", "nguyen.van.a"), "If-Match", `"1"`)...), 200)
 	return p
 }
 
@@ -111,7 +113,11 @@ func TestCommandsAndReadsEndToEnd(t *testing.T) {
 			t.Fatalf("%s@%d: %v", ev.Stream, ev.Revision, err)
 		}
 		prev[ev.Stream] = hash
-		if env.Actor.Subject != "tester" || env.Actor.Role != "admin" || env.CorrelationID == "" {
+		want := domain.Actor{Subject: "tester", Role: "admin"} // setUp's requests
+		if ev.Type == "commitment.signed" {
+			want = domain.Actor{Subject: "nguyen.van.a", Role: "unit_head", Unit: "CAT"}
+		}
+		if env.Actor != want || env.CorrelationID == "" {
 			t.Fatalf("%s@%d: envelope %+v lacks actor or correlation id", ev.Stream, ev.Revision, env)
 		}
 	}
@@ -148,14 +154,14 @@ func TestBadInputGetsAClearErrorAndLeavesTheLogUnchanged(t *testing.T) {
 		{"wrong content type", "POST", reports, `value=90`, append([]string{"Content-Type", "application/x-www-form-urlencoded"}, match...), 415, "Content-Type"},
 		{"oversize body", "POST", reports, `{"value":90,"effective_on":"30/06/2021","note":"` + strings.Repeat("x", 70<<10) + `"}`, match, 413, ""},
 		{"unknown indicator", "POST", "/api/v1/commitments/" + p.commitment + "/indicators/00000000-0000-4000-8000-000000000000/reports", `{"value":90,"effective_on":"30/06/2021"}`, match, 404, "indicator_id"},
-		{"unknown commitment", "POST", "/api/v1/commitments/00000000-0000-4000-8000-000000000000/sign", `{}`, match, 404, ""},
+		{"unknown commitment", "POST", "/api/v1/commitments/00000000-0000-4000-8000-000000000000/amend", `{"reason":"x"}`, match, 404, ""},
 		{"unknown lead unit", "POST", "/api/v1/documents/" + p.doc + "/tasks", `{"title":"x","lead":"SXX","deadline":"30/06/2021"}`, nil, 422, "lead"},
 		{"unknown unit for a commitment", "POST", "/api/v1/commitments", `{"unit":"SXX","period":"2021-Q2","title":"x"}`, nil, 422, "unit"},
 		{"unknown area", "POST", "/api/v1/documents/" + p.doc + "/tasks", `{"title":"x","lead":"CAT","deadline":"30/06/2021","area":"weather"}`, nil, 422, "area"},
 		{"duplicate unit code", "POST", "/api/v1/units", `{"code":"CAT","name":"x","kind":"agency"}`, nil, 409, "code"},
 		{"bad unit code", "POST", "/api/v1/units", `{"code":"S.NV","name":"x","kind":"agency"}`, nil, 422, "code"},
 		{"bad period", "POST", "/api/v1/commitments", `{"unit":"CAT","period":"2021-Q5","title":"x"}`, nil, 422, "period"},
-		{"signing twice", "POST", "/api/v1/commitments/" + p.commitment + "/sign", `{}`, match, 409, ""},
+		{"signing twice", "POST", "/api/v1/commitments/" + p.commitment + "/sign", `{}`, append(bearer(domain.RoleUnitHead, "CAT", "a"), match...), 409, ""},
 		{"empty body", "POST", "/api/v1/units", ``, nil, 400, ""},
 	}
 	for _, c := range cases {

@@ -44,6 +44,7 @@ func FuzzCommandBodies(f *testing.F) {
 		}
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("If-Match", "*")
+		req.Header.Set(asAdmin[0], asAdmin[1])
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

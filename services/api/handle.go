@@ -37,7 +37,7 @@ type getter func(ctx context.Context, c echo.Context) (Resource, error)
 // call builds the app.Call of a request: the identified actor, the request
 // id as correlation id, and the If-Match revision.
 func (s *Server) call(c echo.Context) (app.Call, error) {
-	actor, err := s.identify(c.Request())
+	actor, err := actorOf(c)
 	if err != nil {
 		return app.Call{}, err
 	}
@@ -125,9 +125,6 @@ func commandNoBody(s *Server, current getter, run func(ctx context.Context, call
 // rules in force today) are always sent.
 func (s *Server) read(get getter, pure bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if _, err := s.identify(c.Request()); err != nil {
-			return err
-		}
 		res, err := get(c.Request().Context(), c)
 		if err != nil {
 			return err

@@ -8,48 +8,61 @@ import (
 	apispec "github.com/camket/camket/api"
 )
 
-// routes registers every route of the API. Handlers live in the files named
-// after their resource.
+// routes registers every route of the API with its access rule. Handlers
+// live in the files named after their resource.
 func (s *Server) routes() {
-	e := s.echo
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(s.metrics.handler()))
-
-	v1 := e.Group("/api/v1")
-	v1.GET("/openapi.yaml", func(c echo.Context) error {
+	s.rules = map[string]Rule{}
+	s.handle("GET", "/healthz", public, func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	s.handle("GET", "/readyz", public, s.readyz)
+	s.handle("GET", "/metrics", public, echo.WrapHandler(s.metrics.handler()))
+	s.handle("GET", "/api/v1/openapi.yaml", public, func(c echo.Context) error {
 		return c.Blob(http.StatusOK, "application/yaml", apispec.OpenAPI)
 	})
 
-	v1.POST("/units", s.registerUnit)
-	v1.GET("/units/:code", s.getUnit)
-	v1.POST("/units/:code/rename", s.renameUnit)
-	v1.POST("/units/:code/head", s.changeUnitHead)
+	s.handle("POST", "/api/v1/units", office, s.registerUnit)
+	s.handle("GET", "/api/v1/units/:code", readers, s.getUnit)
+	s.handle("POST", "/api/v1/units/:code/rename", office, s.renameUnit)
+	s.handle("POST", "/api/v1/units/:code/head", office, s.changeUnitHead)
 
-	v1.POST("/documents", s.issueDocument)
-	v1.GET("/documents/:id", s.getDocument)
-	v1.POST("/documents/:id/tasks", s.assignTask)
+	s.handle("POST", "/api/v1/documents", office, s.issueDocument)
+	s.handle("GET", "/api/v1/documents/:id", readers, s.getDocument)
+	s.handle("POST", "/api/v1/documents/:id/tasks", office, s.assignTask)
 
-	v1.GET("/tasks/:id", s.getTask)
-	v1.POST("/tasks/:id/progress", s.reportTaskProgress)
-	v1.POST("/tasks/:id/complete", s.completeTask)
-	v1.POST("/tasks/:id/extend", s.extendTask)
-	v1.POST("/tasks/:id/reopen", s.reopenTask)
-	v1.POST("/tasks/:id/cancel", s.cancelTask)
+	s.handle("GET", "/api/v1/tasks/:id", readers, s.getTask)
+	s.handle("POST", "/api/v1/tasks/:id/progress", taskWork, s.reportTaskProgress)
+	s.handle("POST", "/api/v1/tasks/:id/complete", taskWork, s.completeTask)
+	s.handle("POST", "/api/v1/tasks/:id/extend", office, s.extendTask)
+	s.handle("POST", "/api/v1/tasks/:id/reopen", office, s.reopenTask)
+	s.handle("POST", "/api/v1/tasks/:id/cancel", office, s.cancelTask)
 
-	v1.POST("/commitments", s.draftCommitment)
-	v1.GET("/commitments/:id", s.getCommitment)
-	v1.POST("/commitments/:id/indicators", s.addIndicator)
-	v1.PUT("/commitments/:id/indicators/:indicator", s.updateIndicator)
-	v1.DELETE("/commitments/:id/indicators/:indicator", s.removeIndicator)
-	v1.POST("/commitments/:id/sign", s.signCommitment)
-	v1.POST("/commitments/:id/amend", s.amendCommitment)
-	v1.POST("/commitments/:id/indicators/:indicator/reports", s.reportValue)
-	v1.POST("/commitments/:id/indicators/:indicator/reports/:report/verify", s.verifyValue)
-	v1.POST("/commitments/:id/indicators/:indicator/reports/:report/reject", s.rejectValue)
+	s.handle("POST", "/api/v1/commitments", unitWork, s.draftCommitment)
+	s.handle("GET", "/api/v1/commitments/:id", readers, s.getCommitment)
+	s.handle("POST", "/api/v1/commitments/:id/indicators", unitWork, s.addIndicator)
+	s.handle("PUT", "/api/v1/commitments/:id/indicators/:indicator", unitWork, s.updateIndicator)
+	s.handle("DELETE", "/api/v1/commitments/:id/indicators/:indicator", unitWork, s.removeIndicator)
+	s.handle("POST", "/api/v1/commitments/:id/sign", signing, s.signCommitment)
+	s.handle("POST", "/api/v1/commitments/:id/amend", unitWork, s.amendCommitment)
+	s.handle("POST", "/api/v1/commitments/:id/indicators/:indicator/reports", reporting, s.reportValue)
+	s.handle("POST", "/api/v1/commitments/:id/indicators/:indicator/reports/:report/verify", office, s.verifyValue)
+	s.handle("POST", "/api/v1/commitments/:id/indicators/:indicator/reports/:report/reject", office, s.rejectValue)
 
-	v1.GET("/rules", s.getRules)
-	v1.POST("/rules", s.publishRules)
+	s.handle("GET", "/api/v1/rules", readers, s.getRules)
+	s.handle("POST", "/api/v1/rules", office, s.publishRules)
+}
+
+// handle registers a route with its rule; every route has one.
+func (s *Server) handle(method, path string, rule Rule, h echo.HandlerFunc) {
+	if !rule.Public && len(rule.Allow) == 0 {
+		panic("api: route " + method + " " + path + " declares no rule")
+	}
+	s.rules[method+" "+path] = rule
+	s.echo.Add(method, path, h, s.authorize(rule))
+}
+
+// RuleOf returns the rule declared for a route ("POST /api/v1/units").
+func (s *Server) RuleOf(route string) (Rule, bool) {
+	r, ok := s.rules[route]
+	return r, ok
 }
 
 func (s *Server) readyz(c echo.Context) error {

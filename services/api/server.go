@@ -51,6 +51,7 @@ type Server struct {
 	ready    func(context.Context) error
 	metrics  *metrics
 	echo     *echo.Echo
+	rules    map[string]Rule // "METHOD path" → its access rule
 }
 
 // New returns a Server running commands through svc. ready reports whether

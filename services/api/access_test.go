@@ -1,0 +1,158 @@
+package api
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/camket/camket/pkg/domain"
+)
+
+// Who may call each route, written out here independently of routes.go so
+// that a change to a rule must be made twice, on purpose. "all": any unit;
+// "own": a unit-scoped role only for its own unit; absent: refused.
+var wantAccess = map[string]map[domain.Role]string{
+	"POST /api/v1/units":                                                        {"admin": "all", "office": "all"},
+	"GET /api/v1/units/:code":                                                   readAccess,
+	"POST /api/v1/units/:code/rename":                                           {"admin": "all", "office": "all"},
+	"POST /api/v1/units/:code/head":                                             {"admin": "all", "office": "all"},
+	"POST /api/v1/documents":                                                    {"admin": "all", "office": "all"},
+	"GET /api/v1/documents/:id":                                                 readAccess,
+	"POST /api/v1/documents/:id/tasks":                                          {"admin": "all", "office": "all"},
+	"GET /api/v1/tasks/:id":                                                     readAccess,
+	"POST /api/v1/tasks/:id/progress":                                           {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"POST /api/v1/tasks/:id/complete":                                           {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"POST /api/v1/tasks/:id/extend":                                             {"admin": "all", "office": "all"},
+	"POST /api/v1/tasks/:id/reopen":                                             {"admin": "all", "office": "all"},
+	"POST /api/v1/tasks/:id/cancel":                                             {"admin": "all", "office": "all"},
+	"POST /api/v1/commitments":                                                  {"admin": "all", "office": "all", "unit_head": "own"},
+	"GET /api/v1/commitments/:id":                                               readAccess,
+	"POST /api/v1/commitments/:id/amend":                                        {"admin": "all", "office": "all", "unit_head": "own"},
+	"POST /api/v1/commitments/:id/sign":                                         {"unit_head": "own"},
+	"GET /api/v1/rules":                                                         readAccess,
+	"POST /api/v1/rules":                                                        {"admin": "all", "office": "all"},
+	"POST /api/v1/commitments/:id/indicators":                                   {"admin": "all", "office": "all", "unit_head": "own"},
+	"PUT /api/v1/commitments/:id/indicators/:indicator":                         {"admin": "all", "office": "all", "unit_head": "own"},
+	"DELETE /api/v1/commitments/:id/indicators/:indicator":                      {"admin": "all", "office": "all", "unit_head": "own"},
+	"POST /api/v1/commitments/:id/indicators/:indicator/reports":                {"admin": "all", "unit_head": "own", "reporter": "own"},
+	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/verify": {"admin": "all", "office": "all"},
+	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/reject": {"admin": "all", "office": "all"},
+}
+
+var readAccess = map[domain.Role]string{"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all"}
+
+var publicRoutes = map[string]bool{
+	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /api/v1/openapi.yaml": true,
+}
+
+// bodies are plausible request bodies; an allowed request may still fail
+// its own checks (404, 409, 422): only 401 and 403 mean "refused".
+var bodies = map[string]string{
+	"POST /api/v1/units":                                                        `{"code":"STP","name":"Sở Tư pháp","kind":"department"}`,
+	"POST /api/v1/units/:code/rename":                                           `{"name":"Công an tỉnh Vĩnh Phúc"}`,
+	"POST /api/v1/units/:code/head":                                             `{"head":"Nguyễn Văn B"}`,
+	"POST /api/v1/documents":                                                    `{"number":"1/KH-UBND","kind":"plan","title":"x","signed_on":"01/01/2021"}`,
+	"POST /api/v1/documents/:id/tasks":                                          `{"title":"x","lead":"CAT","deadline":"30/06/2021"}`,
+	"POST /api/v1/tasks/:id/progress":                                           `{"percent":50,"effective_on":"30/06/2021"}`,
+	"POST /api/v1/tasks/:id/complete":                                           `{"completed_on":"30/06/2021"}`,
+	"POST /api/v1/tasks/:id/extend":                                             `{"deadline":"31/12/2021","reason":"x"}`,
+	"POST /api/v1/tasks/:id/reopen":                                             `{"reason":"x"}`,
+	"POST /api/v1/tasks/:id/cancel":                                             `{"reason":"x"}`,
+	"POST /api/v1/commitments":                                                  `{"unit":"CAT","period":"2021-Q3","title":"x"}`,
+	"POST /api/v1/commitments/:id/amend":                                        `{"reason":"x"}`,
+	"POST /api/v1/commitments/:id/sign":                                         `{}`,
+	"POST /api/v1/rules":                                                        `{"effective_from":"01/01/2030"}`,
+	"POST /api/v1/commitments/:id/indicators":                                   `{"name":"x","measure":"count","target":1}`,
+	"PUT /api/v1/commitments/:id/indicators/:indicator":                         `{"name":"x","measure":"percent","target":75}`,
+	"POST /api/v1/commitments/:id/indicators/:indicator/reports":                `{"value":90,"effective_on":"30/06/2021"}`,
+	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/verify": `{}`,
+	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/reject": `{"reason":"x"}`,
+}
+
+// Every registered route × every role × own and other unit, and without a
+// token: allowed or refused as wantAccess says, and a refusal appends
+// nothing. A route without a declared rule, or missing here, fails.
+func TestRouteRoleMatrix(t *testing.T) {
+	ta := newTestAPI(t)
+	p := setUp(t, ta)
+	created(t, ta.do("POST", "/api/v1/units", map[string]any{"code": "SNV", "name": "Sở Nội vụ", "kind": "department"}))
+	report := created(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators/"+p.indicator+"/reports",
+		map[string]any{"value": 85, "effective_on": "30/06/2021"}, "If-Match", "*")).ID
+	srv := New(Config{}, nil, testIdentify, nil, nil)
+	routes := srv.Routes()
+	sort.Strings(routes)
+	fill := func(route string) string {
+		path := strings.SplitN(route, " ", 2)[1]
+		id := p.commitment
+		switch {
+		case strings.HasPrefix(path, "/api/v1/documents/"):
+			id = p.doc
+		case strings.HasPrefix(path, "/api/v1/tasks/"):
+			id = p.task
+		}
+		return strings.NewReplacer(":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
+	}
+	checked := 0
+	for _, route := range routes {
+		if _, ok := srv.RuleOf(route); !ok {
+			t.Errorf("%s has no declared rule", route)
+			continue
+		}
+		method := strings.SplitN(route, " ", 2)[0]
+		if publicRoutes[route] {
+			if r := ta.do(method, fill(route), nil, "Authorization", ""); r.Status == 401 || r.Status == 403 {
+				t.Errorf("%s is public but refused an anonymous caller: %d", route, r.Status)
+			}
+			continue
+		}
+		want, ok := wantAccess[route]
+		if !ok {
+			t.Errorf("%s is registered but the matrix does not say who may call it", route)
+			continue
+		}
+		call := func(who []string) reply {
+			t.Helper()
+			var body any
+			if b, ok := bodies[route]; ok {
+				body = b
+			}
+			before := ta.head()
+			r := ta.do(method, fill(route), body, append(who, "If-Match", "*")...)
+			if (r.Status == 401 || r.Status == 403) && ta.head() != before {
+				t.Errorf("%s refused with %d but the log moved", route, r.Status)
+			}
+			return r
+		}
+		if r := call([]string{"Authorization", ""}); r.Status != http.StatusUnauthorized {
+			t.Errorf("%s without a token: %d, want 401", route, r.Status)
+		}
+		for _, role := range domain.Roles {
+			for _, unit := range []string{"CAT", "SNV"} {
+				if !role.UnitScoped() && unit == "SNV" {
+					continue // province-wide roles have no unit
+				}
+				u := unit
+				if !role.UnitScoped() {
+					u = ""
+				}
+				allowed := want[role] == "all" || (want[role] == "own" && unit == "CAT")
+				r := call(bearer(role, u, "someone"))
+				refused := r.Status == 401 || r.Status == 403
+				checked++
+				if allowed == refused {
+					t.Errorf("%s as %s of %q: status %d, want allowed=%v (body %s)", route, role, u, r.Status, allowed, r.Body)
+				}
+				if refused {
+					r.problem(t)
+				}
+			}
+		}
+	}
+	for route := range wantAccess {
+		if _, ok := srv.RuleOf(route); !ok {
+			t.Errorf("the matrix names %s, which is not registered", route)
+		}
+	}
+	t.Logf("%d routes, %d route × role × unit checks", len(routes), checked)
+}
