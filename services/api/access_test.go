@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 	"sort"
 	"strings"
@@ -155,4 +156,34 @@ func TestRouteRoleMatrix(t *testing.T) {
 		}
 	}
 	t.Logf("%d routes, %d route × role × unit checks", len(routes), checked)
+}
+
+// A client over its limit gets 429 with Retry-After and a bilingual
+// problem; another token from the same address is not held back by it.
+func TestRateLimitPerToken(t *testing.T) {
+	ta := newTestAPI(t)
+	// No service behind it: the requests below answer before reaching one.
+	limited := New(Config{RateLimit: RateLimit{PerIP: -1, PerToken: 1, Burst: 3}}, nil, testIdentify, nil, slog.New(slog.DiscardHandler))
+	ta.srv.Config.Handler = limited.Handler()
+	statuses := map[int]int{}
+	var last reply
+	for range 6 {
+		last = ta.do("GET", "/api/v1/openapi.yaml", nil) // public: not limited per token
+		statuses[last.Status]++
+	}
+	if statuses[200] != 6 {
+		t.Fatalf("public route limited per token: %v", statuses)
+	}
+	statuses = map[int]int{}
+	for range 6 {
+		last = ta.do("GET", "/api/v1/units/not.a.code", nil, bearer(domain.RoleAuditor, "", "greedy")...) // 404 until limited
+		statuses[last.Status]++
+	}
+	if statuses[http.StatusTooManyRequests] < 2 || last.Status != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("6 requests at burst 3: %v, last %d with Retry-After %q", statuses, last.Status, last.Header.Get("Retry-After"))
+	}
+	last.problem(t)
+	if r := ta.do("GET", "/api/v1/units/not.a.code", nil, bearer(domain.RoleAuditor, "", "patient")...); r.Status != http.StatusNotFound {
+		t.Fatal("another token was limited by the first one's requests")
+	}
 }

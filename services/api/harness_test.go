@@ -106,7 +106,7 @@ func newTestAPI(t testing.TB) *testAPI {
 	clock := &testClock{now: time.Date(2021, 7, 5, 3, 0, 0, 0, time.UTC)}
 	svc := app.New(eventlog.New(store, domain.NewRegistry(), clock.Now))
 	ta := &testAPI{t: t, store: store, router: loadSpec(t)}
-	s := New(Config{MaxBodyBytes: 64 << 10}, svc, testIdentify, func(ctx context.Context) error {
+	s := New(Config{MaxBodyBytes: 64 << 10, RateLimit: RateLimit{PerIP: -1, PerToken: -1}}, svc, testIdentify, func(ctx context.Context) error {
 		_, err := store.Head(ctx)
 		return err
 	}, slog.New(slog.DiscardHandler))

@@ -56,7 +56,11 @@ func (s *Server) handle(method, path string, rule Rule, h echo.HandlerFunc) {
 		panic("api: route " + method + " " + path + " declares no rule")
 	}
 	s.rules[method+" "+path] = rule
-	s.echo.Add(method, path, h, s.authorize(rule))
+	mw := []echo.MiddlewareFunc{s.authorize(rule)}
+	if !rule.Public && s.tokenLimit != nil {
+		mw = append(mw, s.tokenLimit)
+	}
+	s.echo.Add(method, path, h, mw...)
 }
 
 // RuleOf returns the rule declared for a route ("POST /api/v1/units").

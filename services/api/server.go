@@ -19,6 +19,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// RequestTimeout bounds each request's work (default 30 s).
 	RequestTimeout time.Duration
+	// RateLimit bounds requests per IP and per token.
+	RateLimit RateLimit
 }
 
 func (c Config) withDefaults() Config {
@@ -28,6 +30,7 @@ func (c Config) withDefaults() Config {
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = 30 * time.Second
 	}
+	c.RateLimit = c.RateLimit.withDefaults()
 	return c
 }
 
@@ -52,6 +55,8 @@ type Server struct {
 	metrics  *metrics
 	echo     *echo.Echo
 	rules    map[string]Rule // "METHOD path" → its access rule
+	// tokenLimit runs after authorize on every protected route (nil: off).
+	tokenLimit echo.MiddlewareFunc
 }
 
 // New returns a Server running commands through svc. ready reports whether
@@ -61,11 +66,18 @@ func New(cfg Config, svc *app.Service, identify Identify, ready func(context.Con
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	// The client's address is the connection's peer: forwarded-for headers
+	// are not trusted unless a proxy is configured in front.
+	e.IPExtractor = echo.ExtractIPDirect()
 	e.Use(middleware.RequestID())
 	e.Use(s.recoverPanics)
 	e.Use(s.observe)
 	e.Use(s.securityHeaders)
 	e.Use(s.deadline)
+	if l := limiter(s.cfg.RateLimit.PerIP, s.cfg.RateLimit.Burst, ipKey); l != nil {
+		e.Use(l)
+	}
+	s.tokenLimit = limiter(s.cfg.RateLimit.PerToken, s.cfg.RateLimit.Burst, tokenKey)
 	s.echo = e
 	s.routes()
 	return s

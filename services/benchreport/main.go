@@ -174,7 +174,8 @@ func httpCommands(ctx context.Context, path string, clients int, d time.Duration
 			targets[c] = append(targets[c], target{res.ID, ind.ID})
 		}
 	}
-	srv := api.New(api.Config{}, svc, api.LocalActor, func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
+	// Limits off: this measures the command path, not the rate limiter.
+	srv := api.New(api.Config{RateLimit: api.RateLimit{PerIP: -1, PerToken: -1}}, svc, api.LocalActor, func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
