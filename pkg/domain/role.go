@@ -17,15 +17,6 @@ const (
 // Roles lists every role.
 var Roles = []Role{RoleAdmin, RoleOffice, RoleUnitHead, RoleReporter, RoleAuditor, RoleViewer}
 
-// ParseRole returns the role named s, or an error naming field.
-func ParseRole(field, s string) (Role, *Error) {
-	r := Role(s)
-	if !kindIn(r, Roles) {
-		return "", Invalid(field, "Vai trò không hợp lệ", "unknown role")
-	}
-	return r, nil
-}
-
 // UnitScoped reports whether the role acts for one unit only.
 func (r Role) UnitScoped() bool { return r == RoleUnitHead || r == RoleReporter }
 
