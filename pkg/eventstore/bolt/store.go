@@ -21,7 +21,7 @@ const (
 	DefaultMaxBatchBytes   = 16 << 20
 	DefaultMaxEventBytes   = 16 << 20
 	DefaultReadBatch       = 256
-	DefaultMaxBatchDelay   = 500 * time.Microsecond
+	DefaultMaxBatchDelay   = time.Millisecond
 )
 
 // ErrLocked is returned (wrapped) by Open when another process holds the
