@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -38,11 +39,24 @@ func (c Config) withDefaults() Config {
 // domain.CodeUnauthenticated. It is the seam where authentication plugs in.
 type Identify func(*http.Request) (domain.Actor, error)
 
-// LocalActor identifies every request as one fixed local administrator. It
-// stands in until token authentication is wired; the actor still reaches
-// every event's metadata.
-func LocalActor(*http.Request) (domain.Actor, error) {
-	return domain.Actor{Subject: "local", Role: "admin"}, nil
+// Verifier checks a bearer token and returns its actor (auth.Verifier).
+type Verifier interface {
+	Verify(ctx context.Context, token string) (domain.Actor, error)
+}
+
+// BearerIdentify identifies requests by "Authorization: Bearer <token>"
+// checked by v. A request without one is unauthenticated.
+func BearerIdentify(v Verifier) Identify {
+	return func(r *http.Request) (domain.Actor, error) {
+		h := r.Header.Get("Authorization")
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			return domain.Actor{}, &domain.Error{Code: domain.CodeUnauthenticated,
+				VI: "Cần tiêu đề Authorization: Bearer <token>; tạo token bằng camket token issue",
+				EN: "an Authorization: Bearer <token> header is required; get one with camket token issue"}
+		}
+		return v.Verify(r.Context(), strings.TrimSpace(token))
+	}
 }
 
 // Server is camket's HTTP API.

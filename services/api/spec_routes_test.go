@@ -32,7 +32,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		t.Fatalf("api/openapi.yaml is not valid OpenAPI: %v", err)
 	}
 
-	s := New(Config{}, nil, LocalActor, func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
+	s := New(Config{}, nil, testIdentify, func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
 	served := map[string]bool{}
 	for _, r := range s.Routes() {
 		method, path, ok := strings.Cut(r, " ")

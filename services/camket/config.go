@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/camket/camket/pkg/auth"
 )
 
 // Config is what `camket serve` runs with: flags, with CAMKET_* environment
@@ -19,6 +21,9 @@ type Config struct {
 	HTTPAddr     string
 	LogLevel     slog.Level
 	MaxBodyBytes int64
+	// OIDC, when set, also accepts tokens from a province's OpenID Connect
+	// issuer.
+	OIDC *auth.OIDCConfig
 }
 
 // parseServeFlags reads serve's flags; -h prints them and returns
@@ -32,6 +37,10 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.HTTPAddr, "http", env("CAMKET_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (CAMKET_HTTP_ADDR)")
 	fs.StringVar(&level, "log-level", env("CAMKET_LOG_LEVEL", "info"), "log level: debug, info, warn, error (CAMKET_LOG_LEVEL)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
+	var oidc auth.OIDCConfig
+	fs.StringVar(&oidc.Issuer, "oidc-issuer", env("CAMKET_OIDC_ISSUER", ""), "also accept tokens from this OpenID Connect issuer (CAMKET_OIDC_ISSUER)")
+	fs.StringVar(&oidc.Audience, "oidc-audience", env("CAMKET_OIDC_AUDIENCE", ""), "audience the issuer's tokens must carry (CAMKET_OIDC_AUDIENCE)")
+	fs.StringVar(&oidc.JWKSURL, "oidc-jwks-url", env("CAMKET_OIDC_JWKS_URL", ""), "the issuer's JWKS URL (CAMKET_OIDC_JWKS_URL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -52,6 +61,12 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	}
 	if cfg.MaxBodyBytes < 1024 || cfg.MaxBodyBytes > 64<<20 {
 		return cfg, fmt.Errorf("%w: --max-body must be between 1 KiB and 64 MiB", errUsage)
+	}
+	if oidc.Issuer != "" || oidc.Audience != "" || oidc.JWKSURL != "" {
+		if oidc.Issuer == "" || oidc.Audience == "" || oidc.JWKSURL == "" {
+			return cfg, fmt.Errorf("%w: --oidc-issuer, --oidc-audience and --oidc-jwks-url go together", errUsage)
+		}
+		cfg.OIDC = &oidc
 	}
 	abs, err := filepath.Abs(cfg.DataDir)
 	if err != nil {

@@ -29,6 +29,8 @@ const usage = `camket — theo dõi cam kết cải cách hành chính / adminis
 
 Usage:
   camket serve [flags]     run the API on the embedded event store
+  camket token issue --role ROLE [--unit CODE] --subject NAME [--ttl D]
+                           print a bearer token for the API
   camket health [--url U]  exit 0 when a running camket is ready
   camket version           print the version
 
@@ -44,6 +46,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], stdout, stderr)
+	case "token":
+		err = token(ctx, args[1:], stdout, stderr)
 	case "health":
 		err = health(ctx, args[1:], stdout, stderr)
 	case "version":

@@ -35,9 +35,10 @@ func TestMain(m *testing.M) {
 
 // started is a running `camket serve` child process.
 type started struct {
-	cmd    *exec.Cmd
-	url    string
-	stderr *bytes.Buffer
+	cmd        *exec.Cmd
+	url        string
+	stderr     *bytes.Buffer
+	firstLines string // what serve printed before saying where it listens
 }
 
 func startServe(t *testing.T, dataDir string) *started {
@@ -61,25 +62,71 @@ func startServe(t *testing.T, dataDir string) *started {
 		}
 		close(lines)
 	}()
-	select {
-	case line := <-lines:
-		i := strings.Index(line, "http://")
-		if i < 0 {
-			t.Fatalf("first line does not say where camket listens: %q", line)
+	var before strings.Builder
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("camket serve exited; stderr: %s", stderr.String())
+			}
+			i := strings.Index(line, "http://")
+			if i < 0 {
+				before.WriteString(line + "\n")
+				continue
+			}
+			url := strings.Fields(line[i:])[0]
+			return &started{cmd: cmd, url: url, stderr: &stderr, firstLines: before.String()}
+		case <-timeout:
+			t.Fatalf("camket serve did not start; stderr: %s", stderr.String())
 		}
-		url := strings.Fields(line[i:])[0]
-		return &started{cmd: cmd, url: url, stderr: &stderr}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("camket serve did not start; stderr: %s", stderr.String())
 	}
-	return nil
+}
+
+// issueToken runs `camket token issue` against data and returns the token.
+func issueToken(t *testing.T, data string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(binary, append([]string{"token", "issue", "--data", data}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("camket token issue %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// send makes a request with an optional bearer token and returns status and body.
+func send(t *testing.T, method, url, token, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 func TestServeStoresAcrossARestartAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	data := t.TempDir()
 	s := startServe(t, data)
-	resp, err := http.Post(s.url+"/api/v1/units", "application/json",
-		strings.NewReader(`{"code":"SNV","name":"Sở Nội vụ","kind":"department"}`))
+	if !strings.Contains(s.firstLines, "camket token issue --data "+data+" --role admin") {
+		t.Errorf("first start does not say how to get an admin token: %q", s.firstLines)
+	}
+	admin := issueToken(t, data, "--role", "admin", "--subject", "quan.tri")
+	if status, _ := send(t, "POST", s.url+"/api/v1/units", "", `{"code":"SNV","name":"Sở Nội vụ","kind":"department"}`); status != http.StatusUnauthorized {
+		t.Fatalf("a request without a token: %d, want 401", status)
+	}
+	req, _ := http.NewRequest("POST", s.url+"/api/v1/units", strings.NewReader(`{"code":"SNV","name":"Sở Nội vụ","kind":"department"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+admin)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,14 +145,12 @@ func TestServeStoresAcrossARestartAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	}
 
 	s = startServe(t, data)
-	resp, err = http.Get(s.url + "/api/v1/units/SNV")
-	if err != nil {
-		t.Fatal(err)
+	if strings.Contains(s.firstLines, "first start") {
+		t.Errorf("a restart claims to be a first start: %q", s.firstLines)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Sở Nội vụ") {
-		t.Fatalf("after restart: %d %s", resp.StatusCode, body)
+	status, body := send(t, "GET", s.url+"/api/v1/units/SNV", admin, "")
+	if status != http.StatusOK || !strings.Contains(body, "Sở Nội vụ") || !strings.Contains(body, `"revision":0`) {
+		t.Fatalf("after restart, with the token issued before it: %d %s", status, body)
 	}
 	out, err := exec.Command(binary, "health", "--url", s.url+"/readyz").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ready") {

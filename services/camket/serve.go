@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/auth"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
@@ -30,6 +31,7 @@ const shutdownGrace = 15 * time.Second
 type Main struct {
 	cfg      Config
 	log      *slog.Logger
+	stdout   io.Writer
 	store    *bolt.Store
 	api      *api.Server
 	http     *http.Server
@@ -46,7 +48,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	m := &Main{cfg: cfg, log: logger}
+	m := &Main{cfg: cfg, log: logger, stdout: stdout}
 	if err := m.Open(); err != nil {
 		m.Close()
 		return err
@@ -69,9 +71,21 @@ func (m *Main) Open() error {
 		return fmt.Errorf("opening event store %s: %w", path, err)
 	}
 	m.store = store
+	keys, created, err := auth.LoadOrCreateKey(keyDir(m.cfg.DataDir))
+	if err != nil {
+		return fmt.Errorf("token signing key: %w", err)
+	}
+	if created {
+		fmt.Fprintf(m.stdout, "Lần đầu khởi động: đã tạo khóa ký token / first start: token signing key created.\n"+
+			"Lấy token quản trị / get an admin token:\n  camket token issue --data %s --role admin --subject <tên của bạn / your name>\n", m.cfg.DataDir)
+	}
+	verifier, err := auth.NewVerifier(keys, auth.VerifierOptions{OIDC: m.cfg.OIDC})
+	if err != nil {
+		return fmt.Errorf("token verifier: %w", err)
+	}
 	log := eventlog.New(store, domain.NewRegistry(), time.Now)
 	svc := app.New(log)
-	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes}, svc, api.LocalActor, m.ready, m.log)
+	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes}, svc, api.BearerIdentify(verifier), m.ready, m.log)
 	m.http = m.api.HTTPServer(m.cfg.HTTPAddr)
 	ln, err := net.Listen("tcp", m.cfg.HTTPAddr)
 	if err != nil {
