@@ -52,7 +52,7 @@ func (s *Service) IssueDocument(ctx context.Context, call Call, cmd domain.Issue
 			return Result{}, err
 		}
 	}
-	id := newID()
+	id := call.newID()
 	d := &domain.Document{}
 	return s.create(ctx, call, id, domain.DocumentStream(id), d, func(domain.Context) ([]domain.Event, error) {
 		return d.Issue(id, cmd)
@@ -87,7 +87,7 @@ func (s *Service) AssignTask(ctx context.Context, call Call, documentID string, 
 			return Result{}, domain.Invalid("area", "Lĩnh vực không có trong bộ quy tắc hiện hành", "the area is not in the rules in force")
 		}
 	}
-	id := newID()
+	id := call.newID()
 	t := &domain.Task{}
 	return s.create(ctx, call, id, domain.TaskStream(id), t, func(domain.Context) ([]domain.Event, error) {
 		return t.Assign(id, documentID, cmd)
@@ -157,7 +157,7 @@ func (s *Service) DraftCommitment(ctx context.Context, call Call, cmd domain.Dra
 			return Result{}, err
 		}
 	}
-	id := newID()
+	id := call.newID()
 	c := &domain.Commitment{}
 	return s.create(ctx, call, id, domain.CommitmentStream(id), c, func(domain.Context) ([]domain.Event, error) {
 		return c.Draft(id, cmd)
@@ -168,7 +168,7 @@ func (s *Service) DraftCommitment(ctx context.Context, call Call, cmd domain.Dra
 // indicator's id.
 func (s *Service) AddIndicator(ctx context.Context, call Call, id string, in domain.IndicatorInput) (Result, error) {
 	c := &domain.Commitment{}
-	indicatorID := newID()
+	indicatorID := call.newID()
 	res, err := s.update(ctx, call, id, domain.CommitmentStream(id), c, func(domain.Context) ([]domain.Event, error) {
 		if err := s.checkIndicatorArea(ctx, c, in.Area); err != nil {
 			return nil, err
@@ -234,7 +234,7 @@ func (s *Service) AmendCommitment(ctx context.Context, call Call, id string, cmd
 // ReportValue reports an indicator's value; Result.ID is the report's id.
 func (s *Service) ReportValue(ctx context.Context, call Call, id, indicatorID string, cmd domain.ReportValue) (Result, error) {
 	c := &domain.Commitment{}
-	reportID := newID()
+	reportID := call.newID()
 	res, err := s.update(ctx, call, id, domain.CommitmentStream(id), c, func(dc domain.Context) ([]domain.Event, error) {
 		return c.ReportValue(dc, indicatorID, reportID, cmd)
 	})

@@ -30,7 +30,20 @@ type Call struct {
 	// IfMatch is the revision the client expects the aggregate to be at;
 	// nil means the client did not say. AnyRevision matches any.
 	IfMatch *uint64
+	// NewID, when set, is the id of what the command creates (a document,
+	// task, commitment, indicator or report) instead of a random one. The
+	// importer derives it from an external key (see KeyID), so importing the
+	// same row twice meets "already exists" instead of making a duplicate.
+	NewID string
 }
+
+// KeyID returns the id camket derives from an external key such as
+// "document:664/KH-UBND": a name-based (version 5) UUID, the same on every
+// machine.
+func KeyID(key string) string { return uuid.NewSHA1(keyNamespace, []byte(key)).String() }
+
+// keyNamespace is the UUID namespace of camket's external keys.
+var keyNamespace = uuid.MustParse("3f0c6a52-8e1d-5b7a-9c41-6d2e8f7a1b90")
 
 // AnyRevision is the IfMatch value of "If-Match: *".
 const AnyRevision = ^uint64(0)
@@ -168,7 +181,13 @@ type staleWrap struct {
 
 func (w *staleWrap) Unwrap() []error { return []error{&w.StaleError, w.cause} }
 
-func newID() string { return uuid.NewString() }
+// newID returns the id for what call creates.
+func (c Call) newID() string {
+	if c.NewID != "" {
+		return c.NewID
+	}
+	return uuid.NewString()
+}
 
 func categoryEN(stream string) string {
 	cat, _, _ := strings.Cut(stream, "-")
