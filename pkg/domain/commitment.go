@@ -131,7 +131,7 @@ func (s CommitmentState) Indicator(id string) (IndicatorState, int) {
 func (s CommitmentState) Completion(a AsOf, mode ValueMode) *Ratio {
 	var achieved, total int64
 	for _, ind := range s.Indicators {
-		w := ind.weightMilli()
+		w := ind.WeightMilli()
 		total += w
 		if ind.Achieved(a, mode) {
 			achieved += w

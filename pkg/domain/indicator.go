@@ -60,8 +60,9 @@ func (ind Indicator) Meets(value float64) bool {
 	return value >= ind.Target
 }
 
-// weightMilli is the weight in thousandths, the exact unit completion sums.
-func (ind Indicator) weightMilli() int64 { return int64(math.Round(ind.Weight * 1000)) }
+// WeightMilli returns the weight in thousandths, the exact unit completion
+// sums.
+func (ind Indicator) WeightMilli() int64 { return int64(math.Round(ind.Weight * 1000)) }
 
 // CheckValue checks that v is a possible value of the indicator's measure;
 // the error names field.
