@@ -32,6 +32,7 @@ var wantAccess = map[string]map[domain.Role]string{
 	"POST /api/v1/commitments/:id/amend":                                        {"admin": "all", "office": "all", "unit_head": "own"},
 	"POST /api/v1/commitments/:id/sign":                                         {"unit_head": "own"},
 	"GET /api/v1/rules":                                                         readAccess,
+	"GET /api/v1/boards/:period":                                                {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
 	"POST /api/v1/rules":                                                        {"admin": "all", "office": "all"},
 	"POST /api/v1/commitments/:id/indicators":                                   {"admin": "all", "office": "all", "unit_head": "own"},
 	"PUT /api/v1/commitments/:id/indicators/:indicator":                         {"admin": "all", "office": "all", "unit_head": "own"},
@@ -92,7 +93,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		case strings.HasPrefix(path, "/api/v1/tasks/"):
 			id = p.task
 		}
-		return strings.NewReplacer(":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
+		return strings.NewReplacer(":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
 	}
 	checked := 0
 	for _, route := range routes {

@@ -25,6 +25,7 @@ import (
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/eventstore/bolt"
+	"github.com/camket/camket/services/projector"
 )
 
 // testClock is a settable server clock.
@@ -103,18 +104,27 @@ func newTestAPI(t testing.TB) *testAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { store.Close() }) // runs last: cleanups run in reverse
 	clock := &testClock{now: time.Date(2021, 7, 5, 3, 0, 0, 0, time.UTC)}
-	svc := app.New(eventlog.New(store, domain.NewRegistry(), clock.Now))
+	log := eventlog.New(store, domain.NewRegistry(), clock.Now)
+	svc := app.New(log)
 	ta := &testAPI{t: t, store: store, router: loadSpec(t)}
-	s := New(Config{MaxBodyBytes: 64 << 10, RateLimit: RateLimit{PerIP: -1, PerToken: -1}}, svc, testIdentify, func(ctx context.Context) error {
+	proj := projector.New(log)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- proj.Run(ctx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("projector: %v", err)
+		}
+	})
+	s := New(Config{MaxBodyBytes: 64 << 10, RateLimit: RateLimit{PerIP: -1, PerToken: -1}, Boards: proj}, svc, testIdentify, func(ctx context.Context) error {
 		_, err := store.Head(ctx)
 		return err
 	}, slog.New(slog.DiscardHandler))
 	ta.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(func() {
-		ta.srv.Close()
-		store.Close()
-	})
+	t.Cleanup(ta.srv.Close)
 	return ta
 }
 

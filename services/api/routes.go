@@ -46,6 +46,8 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/commitments/:id/indicators/:indicator/reports/:report/verify", office, s.verifyValue)
 	s.handle("POST", "/api/v1/commitments/:id/indicators/:indicator/reports/:report/reject", office, s.rejectValue)
 
+	s.handle("GET", "/api/v1/boards/:period", viewers, s.getBoard)
+
 	s.handle("GET", "/api/v1/rules", readers, s.getRules)
 	s.handle("POST", "/api/v1/rules", office, s.publishRules)
 }

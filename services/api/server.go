@@ -22,6 +22,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// RateLimit bounds requests per IP and per token.
 	RateLimit RateLimit
+	// Boards answers board queries (nil: the board route answers 500).
+	Boards Boards
 }
 
 func (c Config) withDefaults() Config {

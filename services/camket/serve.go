@@ -20,6 +20,7 @@ import (
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/eventstore/bolt"
 	"github.com/camket/camket/services/api"
+	"github.com/camket/camket/services/projector"
 )
 
 // shutdownGrace bounds how long in-flight requests may take to finish after
@@ -37,6 +38,8 @@ type Main struct {
 	http     *http.Server
 	listener net.Listener
 	serving  bool // Run took over the listener
+
+	projector *projector.Projector
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -85,7 +88,8 @@ func (m *Main) Open() error {
 	}
 	log := eventlog.New(store, domain.NewRegistry(), time.Now)
 	svc := app.New(log)
-	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes}, svc, api.BearerIdentify(verifier), m.ready, m.log)
+	m.projector = projector.New(log)
+	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector}, svc, api.BearerIdentify(verifier), m.ready, m.log)
 	m.http = m.api.HTTPServer(m.cfg.HTTPAddr)
 	ln, err := net.Listen("tcp", m.cfg.HTTPAddr)
 	if err != nil {
@@ -96,9 +100,10 @@ func (m *Main) Open() error {
 	return nil
 }
 
+// ready reports whether the store answers and the projection has caught
+// up with the log.
 func (m *Main) ready(ctx context.Context) error {
-	_, err := m.store.Head(ctx)
-	return err
+	return m.projector.CaughtUp(ctx)
 }
 
 // Run serves HTTP until ctx is done, then stops accepting requests and
@@ -107,9 +112,18 @@ func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	m.serving = true
 	go func() { errc <- m.http.Serve(m.listener) }()
+	projCtx, stopProjector := context.WithCancel(ctx)
+	projDone := make(chan error, 1)
+	go func() { projDone <- m.projector.Run(projCtx) }()
+	defer func() { stopProjector(); <-projDone }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)
+	case err := <-projDone:
+		projDone <- err // for the deferred wait
+		if err != nil {
+			return fmt.Errorf("projector: %w", err)
+		}
 	case <-ctx.Done():
 	}
 	m.log.Info("shutting down: finishing in-flight requests")

@@ -1,0 +1,117 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/camket/camket/pkg/domain"
+	"github.com/camket/camket/pkg/eventstore"
+	"github.com/camket/camket/pkg/projection"
+)
+
+// Boards answers board queries from the projection.
+type Boards interface {
+	Board(ctx context.Context, q projection.Query) (projection.Board, error)
+	// WaitFor returns once the projection holds the event at pos.
+	WaitFor(ctx context.Context, pos eventstore.Position) error
+}
+
+// maxBoardWait bounds how long a board request waits for the projection to
+// reach the position it asked for.
+const maxBoardWait = 5 * time.Second
+
+// viewers: everyone signed in, viewers too: the board is what they see.
+var viewers = Rule{Allow: []domain.Role{domain.RoleAdmin, domain.RoleOffice, domain.RoleAuditor, domain.RoleUnitHead, domain.RoleReporter, domain.RoleViewer}}
+
+// getBoard answers GET /api/v1/boards/:period with the completion board.
+// Query parameters: mode (verified, the default, or reported), as_of (a
+// date: reports effective on or before it; default the period's end),
+// recorded_at (an RFC 3339 instant: what was recorded by then), and the
+// filters document, area, kind, parent and q (search ignoring diacritics).
+func (s *Server) getBoard(c echo.Context) error {
+	if s.cfg.Boards == nil {
+		return &domain.Error{Code: domain.CodeInternal, VI: "Bảng theo dõi chưa sẵn sàng", EN: "the board is not available"}
+	}
+	q, err := boardQuery(c)
+	if err != nil {
+		return err
+	}
+	if after := c.QueryParam("after"); after != "" {
+		pos, err := strconv.ParseUint(after, 10, 64)
+		if err != nil {
+			return domain.Invalid("after", "after phải là vị trí (số) do lệnh trả về", "after must be the position a command returned")
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), maxBoardWait)
+		defer cancel()
+		if err := s.cfg.Boards.WaitFor(ctx, eventstore.Position(pos)); err != nil {
+			return &domain.Error{Code: domain.CodeInternal, VI: "Bảng theo dõi chưa cập nhật kịp", EN: "the board did not catch up in time", Err: err}
+		}
+	}
+	b, err := s.cfg.Boards.Board(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, b)
+}
+
+func boardQuery(c echo.Context) (projection.Query, error) {
+	var q projection.Query
+	var verr *domain.Error
+	if q.Period, verr = domain.ParsePeriod("period", c.Param("period")); verr != nil {
+		return q, verr
+	}
+	switch mode := c.QueryParam("mode"); mode {
+	case "", string(domain.ModeVerified):
+		q.Mode = domain.ModeVerified
+	case string(domain.ModeReported):
+		q.Mode = domain.ModeReported
+	default:
+		return q, domain.Invalid("mode", "Chế độ phải là verified (đã thẩm định) hoặc reported (tự báo cáo)", "mode must be verified or reported")
+	}
+	if s := c.QueryParam("as_of"); s != "" {
+		if q.AsOf.Date, verr = domain.ParseDate("as_of", s); verr != nil {
+			return q, verr
+		}
+	}
+	if s := c.QueryParam("recorded_at"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return q, domain.Invalid("recorded_at", "Thời điểm phải theo RFC 3339, ví dụ 2021-07-05T10:00:00+07:00", "recorded_at must be an RFC 3339 instant, e.g. 2021-07-05T10:00:00+07:00")
+		}
+		q.AsOf.Recorded = t
+	}
+	if s := c.QueryParam("kind"); s != "" {
+		q.Kind = domain.UnitKind(s)
+		if !kindKnown(q.Kind) {
+			return q, domain.Invalid("kind", "Loại đơn vị không hợp lệ", "unknown unit kind")
+		}
+	}
+	if s := c.QueryParam("parent"); s != "" {
+		if q.Parent, verr = domain.NormalizeUnitCode("parent", s); verr != nil {
+			return q, verr
+		}
+	}
+	for name, dst := range map[string]*string{"document": &q.Document, "area": &q.Area, "q": &q.Search} {
+		v, verr := domain.CleanText(name, c.QueryParam(name), domain.MaxShortLen, false)
+		if verr != nil {
+			return q, verr
+		}
+		*dst = v
+	}
+	q.Document = strings.ToLower(q.Document)
+	return q, nil
+}
+
+func kindKnown(k domain.UnitKind) bool {
+	for _, v := range domain.UnitKinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,109 @@
+// Package projector keeps the province read model current: it subscribes to
+// the whole log from where its model stands (catch-up, then live) and folds
+// every event into a projection.Province that queries read under a lock.
+//
+// This first version keeps the model in memory and rebuilds it from the
+// start of the log when the process starts; checkpoints on disk come with
+// the board service.
+package projector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/camket/camket/pkg/eventlog"
+	"github.com/camket/camket/pkg/eventstore"
+	"github.com/camket/camket/pkg/projection"
+)
+
+// Projector owns a Province and the subscription that feeds it.
+type Projector struct {
+	log *eventlog.Log
+
+	mu       sync.RWMutex
+	province *projection.Province
+	moved    chan struct{} // closed and replaced whenever the position moves
+}
+
+// New returns a projector over log with an empty province.
+func New(log *eventlog.Log) *Projector {
+	return &Projector{log: log, province: projection.New(), moved: make(chan struct{})}
+}
+
+// Run folds the log into the province until ctx ends (returning nil) or
+// the log fails or holds an event that does not decode (returning why).
+func (p *Projector) Run(ctx context.Context) error {
+	p.mu.RLock()
+	from := p.province.Position()
+	p.mu.RUnlock()
+	err := p.log.Store().SubscribeAll(ctx, from, func(rec eventstore.RecordedEvent) error {
+		r, _, _, err := p.log.Decode(rec)
+		if err != nil {
+			return fmt.Errorf("projector: %w", err)
+		}
+		p.mu.Lock()
+		p.province.Apply(rec.Stream, rec.Position, r)
+		close(p.moved)
+		p.moved = make(chan struct{})
+		p.mu.Unlock()
+		return nil
+	})
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
+	return err
+}
+
+// Read calls f with the province under a read lock; f must not keep it.
+func (p *Projector) Read(f func(*projection.Province)) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	f(p.province)
+}
+
+// Position returns the position of the last event folded.
+func (p *Projector) Position() eventstore.Position {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.province.Position()
+}
+
+// WaitFor blocks until the province has folded the event at pos (or a
+// later one), or ctx ends.
+func (p *Projector) WaitFor(ctx context.Context, pos eventstore.Position) error {
+	for {
+		p.mu.RLock()
+		at, moved := p.province.Position(), p.moved
+		p.mu.RUnlock()
+		if at >= pos {
+			return nil
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// CaughtUp reports an error unless the province has folded everything the
+// log held when it was asked.
+func (p *Projector) CaughtUp(ctx context.Context) error {
+	head, err := p.log.Store().Head(ctx)
+	if err != nil {
+		return err
+	}
+	if at := p.Position(); at < head {
+		return fmt.Errorf("projection at %d of %d", at, head)
+	}
+	return nil
+}
+
+// Board answers the board query q from the current province.
+func (p *Projector) Board(_ context.Context, q projection.Query) (projection.Board, error) {
+	var b projection.Board
+	p.Read(func(pr *projection.Province) { b = pr.Board(q) })
+	return b, nil
+}
