@@ -152,6 +152,10 @@ func TestServeStoresAcrossARestartAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(body, "Sở Nội vụ") || !strings.Contains(body, `"revision":0`) {
 		t.Fatalf("after restart, with the token issued before it: %d %s", status, body)
 	}
+	if status, body := send(t, "GET", s.url+"/metrics", "", ""); status != 200 ||
+		!strings.Contains(body, "camket_projection_lag_events 0") || !strings.Contains(body, "camket_store_events_total") {
+		t.Fatalf("/metrics lacks the projection lag or store series: %d", status)
+	}
 	out, err := exec.Command(binary, "health", "--url", s.url+"/readyz").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ready") {
 		t.Fatalf("camket health: %v %s", err, out)

@@ -52,7 +52,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	m := &Main{cfg: cfg, log: logger, stdout: stdout}
-	if err := m.Open(); err != nil {
+	if err := m.Open(ctx); err != nil {
 		m.Close()
 		return err
 	}
@@ -63,8 +63,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // Open creates the data directory, opens the event store and binds the
-// HTTP listener. It fails with a one-line reason.
-func (m *Main) Open() error {
+// HTTP listener. ctx is the life of the process. It fails with a one-line
+// reason.
+func (m *Main) Open(ctx context.Context) error {
 	if err := os.MkdirAll(m.cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
@@ -90,6 +91,9 @@ func (m *Main) Open() error {
 	svc := app.New(log)
 	m.projector = projector.New(log)
 	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector}, svc, api.BearerIdentify(verifier), m.ready, m.log)
+	if err := m.registerMetrics(ctx); err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
 	m.http = m.api.HTTPServer(m.cfg.HTTPAddr)
 	ln, err := net.Listen("tcp", m.cfg.HTTPAddr)
 	if err != nil {
