@@ -19,8 +19,9 @@ all: lint test
 build:
 	$(GO) build -o $(BIN)/camket ./services/camket
 
+# Starts on ./data; the first start loads the demo province.
 run: build
-	$(BIN)/camket serve
+	$(BIN)/camket serve --demo
 
 test:
 	$(GO) test -race -count=1 -timeout 20m ./...

@@ -433,3 +433,14 @@ func TestRegistryUpcastsOldVersions(t *testing.T) {
 		t.Fatalf("upcast: got %#v, %v", e, err)
 	}
 }
+
+func TestTheSameIndicatorOrReportIDTwiceIsAConflict(t *testing.T) {
+	c := fold(&Commitment{}, unitHead, append(signedCommitment(onlineDossiers),
+		ValueReported{IndicatorID: "i1", ReportID: "r1", Value: 90, EffectiveOn: NewDate(2021, 6, 30)})...)
+	_, err := c.ReportValue(ctxOf(unitHead), "i1", "r1", ReportValue{Value: f(91), EffectiveOn: "30/06/2021"})
+	wantCode(t, err, CodeConflict, "report_id")
+	draft := fold(&Commitment{}, unitHead, CommitmentDrafted{ID: "c", Unit: "CAT", Period: MustParsePeriod("2021-Q2"), Title: "x"},
+		IndicatorAdded{Indicator: onlineDossiers})
+	_, err = draft.AddIndicator("i1", IndicatorInput{Name: "x", Measure: "count", Target: f(1)})
+	wantCode(t, err, CodeConflict, "indicator_id")
+}

@@ -284,6 +284,9 @@ func (c *Commitment) AddIndicator(id string, in IndicatorInput) ([]Event, error)
 	if err := c.mustBeEditable(); err != nil {
 		return nil, err
 	}
+	if _, i := c.s.Indicator(id); i >= 0 {
+		return nil, &Error{Code: CodeConflict, Field: "indicator_id", VI: "Chỉ tiêu này đã có", EN: "an indicator with this id already exists"}
+	}
 	if len(c.s.Indicators) >= MaxIndicate {
 		return nil, Invalid("", "Cam kết có quá nhiều chỉ tiêu", "the commitment has too many indicators")
 	}
@@ -396,6 +399,11 @@ func (c *Commitment) ReportValue(ctx Context, indicatorID, reportID string, cmd 
 	ind, i := c.s.Indicator(indicatorID)
 	if i < 0 {
 		return nil, NotFound("indicator_id", "Không tìm thấy chỉ tiêu", "indicator not found")
+	}
+	for _, r := range ind.Reports {
+		if r.ID == reportID {
+			return nil, &Error{Code: CodeConflict, Field: "report_id", VI: "Báo cáo này đã được ghi nhận", EN: "a report with this id was already recorded"}
+		}
 	}
 	v, err := ind.CheckValue("value", cmd.Value)
 	if err != nil {

@@ -31,6 +31,8 @@ Usage:
   camket serve [flags]     run the API on the embedded event store
   camket token issue --role ROLE [--unit CODE] --subject NAME [--ttl D]
                            print a bearer token for the API
+  camket demo load [--data DIR]
+                           load the demo province (Kế hoạch 664, văn bản 2544, Q2 2021)
   camket health [--url U]  exit 0 when a running camket is ready
   camket version           print the version
 
@@ -48,6 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = serve(ctx, args[1:], stdout, stderr)
 	case "token":
 		err = token(ctx, args[1:], stdout, stderr)
+	case "demo":
+		err = demoCmd(ctx, args[1:], stdout, stderr)
 	case "health":
 		err = health(ctx, args[1:], stdout, stderr)
 	case "version":

@@ -192,3 +192,36 @@ func TestSecondServeOnTheSameDataFailsWithExit1(t *testing.T) {
 		t.Fatalf("second serve on one data dir: %v; output %s", err, out)
 	}
 }
+
+// What `make run` gives a newcomer: serve --demo on an empty data
+// directory loads the demo province once, and the Q2 2021 board says what
+// the Vĩnh Phúc report said.
+func TestServeDemoShowsTheQ2Board(t *testing.T) {
+	data := t.TempDir()
+	cmd := exec.Command(binary, "serve", "--demo", "--data", data, "--http", "127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	sc := bufio.NewScanner(out)
+	var url, printed string
+	for url == "" && sc.Scan() {
+		printed += sc.Text() + "\n"
+		if i := strings.Index(sc.Text(), "http://"); i >= 0 {
+			url = strings.Fields(sc.Text()[i:])[0]
+		}
+	}
+	if !strings.Contains(printed, "demo data loaded") {
+		t.Fatalf("no demo load reported: %q", printed)
+	}
+	viewer := issueToken(t, data, "--role", "viewer", "--subject", "xem")
+	status, body := send(t, "GET", url+"/api/v1/boards/2021-Q2", viewer, "")
+	if status != 200 || !strings.Contains(body, `"summary_vi":"2 đơn vị hoàn thành 100% chỉ tiêu cam kết; 9 đơn vị thực hiện trên 85%`) {
+		t.Fatalf("Q2 2021 board: %d %.300s", status, body)
+	}
+}

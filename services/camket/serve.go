@@ -89,6 +89,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	log := eventlog.New(store, domain.NewRegistry(), time.Now)
 	svc := app.New(log)
+	if m.cfg.Demo {
+		if err := m.loadDemoIfEmpty(ctx, svc); err != nil {
+			return err
+		}
+	}
 	m.projector = projector.New(log)
 	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector}, svc, api.BearerIdentify(verifier), m.ready, m.log)
 	if err := m.registerMetrics(ctx); err != nil {
