@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -443,4 +444,15 @@ func TestTheSameIndicatorOrReportIDTwiceIsAConflict(t *testing.T) {
 		IndicatorAdded{Indicator: onlineDossiers})
 	_, err = draft.AddIndicator("i1", IndicatorInput{Name: "x", Measure: "count", Target: f(1)})
 	wantCode(t, err, CodeConflict, "indicator_id")
+}
+
+func TestEvidenceHashIsStoredLowerCase(t *testing.T) {
+	upper := strings.Repeat("AB", 32)
+	ev, err := CleanEvidence([]EvidenceRef{{Title: "Báo cáo", SHA256: upper}})
+	if err != nil || ev[0].SHA256 != strings.ToLower(upper) {
+		t.Fatalf("got %+v, %v", ev, err)
+	}
+	if _, err := CleanEvidence([]EvidenceRef{{Title: "x", SHA256: "xyz"}}); err == nil || err.Field != "evidence[0].sha256" {
+		t.Fatalf("a malformed hash: %v", err)
+	}
 }

@@ -134,6 +134,9 @@ func (s *RuleSet) Publish(cmd PublishRules) ([]Event, error) {
 	for i := range r.Bands {
 		b := &r.Bands[i]
 		f := "bands[" + itoa(i) + "]"
+		if b.Key, err = CleanText(f+".key", b.Key, MaxShortLen, true); err != nil {
+			return nil, err
+		}
 		if b.LabelVI, err = CleanText(f+".label_vi", b.LabelVI, MaxShortLen, true); err != nil {
 			return nil, err
 		}

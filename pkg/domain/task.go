@@ -2,6 +2,7 @@ package domain
 
 import (
 	"math"
+	"strings"
 	"time"
 )
 
@@ -463,6 +464,7 @@ func CleanEvidence(in []EvidenceRef) ([]EvidenceRef, *Error) {
 		if e.Ref, err = CleanText(f+".ref", e.Ref, 2000, false); err != nil {
 			return nil, err
 		}
+		e.SHA256 = strings.ToLower(e.SHA256)
 		if e.SHA256 != "" && !isHex64(e.SHA256) {
 			return nil, Invalid(f+".sha256", "Mã băm SHA-256 phải gồm 64 ký tự hex", "sha256 must be 64 hex characters")
 		}
