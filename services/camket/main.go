@@ -33,6 +33,8 @@ Usage:
                            print a bearer token for the API
   camket demo load [--data DIR]
                            load the demo province (Kế hoạch 664, văn bản 2544, Q2 2021)
+  camket audit verify [--data DIR]
+                           recompute every event's hash chain; name the first broken link
   camket health [--url U]  exit 0 when a running camket is ready
   camket version           print the version
 
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = token(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = demoCmd(ctx, args[1:], stdout, stderr)
+	case "audit":
+		err = auditCmd(ctx, args[1:], stdout, stderr)
 	case "health":
 		err = health(ctx, args[1:], stdout, stderr)
 	case "version":

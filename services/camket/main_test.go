@@ -225,3 +225,33 @@ func TestServeDemoShowsTheQ2Board(t *testing.T) {
 		t.Fatalf("Q2 2021 board: %d %.300s", status, body)
 	}
 }
+
+func TestAuditVerifyOnTheDemo(t *testing.T) {
+	data := t.TempDir()
+	if out, err := exec.Command(binary, "demo", "load", "--data", data).CombinedOutput(); err != nil {
+		t.Fatalf("demo load: %v %s", err, out)
+	}
+	out, err := exec.Command(binary, "audit", "verify", "--data", data).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "log intact: 624 events") {
+		t.Fatalf("audit verify of an untouched demo: %v %s", err, out)
+	}
+	path := filepath.Join(data, "events.db")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	registration := []byte(`"code":"CAT","name":"Công an tỉnh"`)
+	i := bytes.Index(raw, registration)
+	if i < 0 || bytes.Count(raw, registration) != 1 {
+		t.Fatal("the unit's registration is not stored exactly once in the file")
+	}
+	raw[i+len(`"code":"CAT","name":"`)] = 'K' // "Kông an tỉnh"
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = exec.Command(binary, "audit", "verify", "--data", data).CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "the log was altered: stream unit-CAT, revision 0") {
+		t.Fatalf("audit verify of an altered file: %v %s", err, out)
+	}
+}
