@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/google/uuid"
 
@@ -74,7 +75,7 @@ func (s *Service) AssignTask(ctx context.Context, call Call, documentID string, 
 		return Result{}, err
 	}
 	for i, code := range ev.Coordinating {
-		if err := s.mustHaveUnit(ctx, "coordinating["+itoa(i)+"]", code); err != nil {
+		if err := s.mustHaveUnit(ctx, "coordinating["+strconv.Itoa(i)+"]", code); err != nil {
 			return Result{}, err
 		}
 	}
@@ -276,11 +277,4 @@ func (s *Service) PublishRules(ctx context.Context, call Call, cmd domain.Publis
 		return Result{}, err
 	}
 	return s.append(ctx, call, "default", domain.RuleSetStream, v, evs)
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

@@ -1,5 +1,7 @@
 package domain
 
+import "strconv"
+
 // Band is one named range of completion percentages. Limits are in
 // hundredths of a percent (8500 = 85%). Bands of a rule set are disjoint and
 // together cover 0..100%.
@@ -64,7 +66,7 @@ func ValidateBands(bands []Band) *Error {
 	}
 	seen := map[string]bool{}
 	for i, b := range bands {
-		f := "bands[" + itoa(i) + "]"
+		f := "bands[" + strconv.Itoa(i) + "]"
 		if b.Key == "" || b.Key == BandNoResult || seen[b.Key] {
 			return Invalid(f+".key", "Mã khoảng trống hoặc trùng", "band key is empty or repeated")
 		}
@@ -99,11 +101,4 @@ func ValidateBands(bands []Band) *Error {
 		}
 	}
 	return nil
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

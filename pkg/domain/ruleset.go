@@ -1,6 +1,9 @@
 package domain
 
-import "sort"
+import (
+	"sort"
+	"strconv"
+)
 
 // RuleSetStream is the stream of the province's rule set.
 const RuleSetStream = "ruleset-default"
@@ -133,7 +136,7 @@ func (s *RuleSet) Publish(cmd PublishRules) ([]Event, error) {
 	}
 	for i := range r.Bands {
 		b := &r.Bands[i]
-		f := "bands[" + itoa(i) + "]"
+		f := "bands[" + strconv.Itoa(i) + "]"
 		if b.Key, err = CleanText(f+".key", b.Key, MaxShortLen, true); err != nil {
 			return nil, err
 		}
@@ -153,7 +156,7 @@ func (s *RuleSet) Publish(cmd PublishRules) ([]Event, error) {
 	seen := map[string]bool{}
 	for i := range r.Areas {
 		a := &r.Areas[i]
-		f := "areas[" + itoa(i) + "]"
+		f := "areas[" + strconv.Itoa(i) + "]"
 		if a.Code, err = CleanText(f+".code", a.Code, MaxShortLen, true); err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -236,12 +237,12 @@ func (c AssignTask) Normalize() (TaskAssigned, *Error) {
 	}
 	seen := map[string]bool{ev.Lead: true}
 	for i, u := range c.Coordinating {
-		code, err := NormalizeUnitCode("coordinating["+itoa(i)+"]", u)
+		code, err := NormalizeUnitCode("coordinating["+strconv.Itoa(i)+"]", u)
 		if err != nil {
 			return ev, err
 		}
 		if seen[code] {
-			return ev, Invalid("coordinating["+itoa(i)+"]", "Đơn vị bị lặp hoặc trùng đơn vị chủ trì", "unit repeated or same as the lead unit")
+			return ev, Invalid("coordinating["+strconv.Itoa(i)+"]", "Đơn vị bị lặp hoặc trùng đơn vị chủ trì", "unit repeated or same as the lead unit")
 		}
 		seen[code] = true
 		ev.Coordinating = append(ev.Coordinating, code)
@@ -456,7 +457,7 @@ func CleanEvidence(in []EvidenceRef) ([]EvidenceRef, *Error) {
 	}
 	out := make([]EvidenceRef, 0, len(in))
 	for i, e := range in {
-		f := "evidence[" + itoa(i) + "]"
+		f := "evidence[" + strconv.Itoa(i) + "]"
 		var err *Error
 		if e.Title, err = CleanText(f+".title", e.Title, MaxNameLen, true); err != nil {
 			return nil, err
