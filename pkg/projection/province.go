@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
@@ -77,6 +78,34 @@ func Fold(ctx context.Context, log *eventlog.Log, p *Province) error {
 			r, _, _, err := log.Decode(rec)
 			if err != nil {
 				return fmt.Errorf("projection: %w", err)
+			}
+			p.Apply(rec.Stream, rec.Position, r)
+		}
+		if len(events) < page {
+			return nil
+		}
+	}
+}
+
+// FoldUntil applies every event of log after the province's position that
+// was recorded at or before t, so that the province is what the live one
+// was at instant t: the basis of time travel on the recorded clock.
+func FoldUntil(ctx context.Context, log *eventlog.Log, p *Province, t time.Time) error {
+	const page = 1024
+	after := p.position
+	for {
+		events, err := log.Store().ReadAll(ctx, after, page)
+		if err != nil {
+			return fmt.Errorf("projection: reading the log after %d: %w", after, err)
+		}
+		for _, rec := range events {
+			after = rec.Position
+			r, _, _, err := log.Decode(rec)
+			if err != nil {
+				return fmt.Errorf("projection: %w", err)
+			}
+			if r.RecordedAt.After(t) {
+				continue // recorded after t: not yet known then
 			}
 			p.Apply(rec.Stream, rec.Position, r)
 		}

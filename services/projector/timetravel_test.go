@@ -1,0 +1,141 @@
+package projector
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/domain"
+	"github.com/camket/camket/pkg/eventlog"
+	"github.com/camket/camket/pkg/eventstore/bolt"
+	"github.com/camket/camket/pkg/projection"
+)
+
+// A scripted history over several months (units, commitments, reports,
+// verifications, a rejection, an amendment, a rename, a rule change) while
+// the live board is captured at ten instants; afterwards the board as of
+// each instant, folded from the log, is byte-identical to the capture.
+func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
+	store, err := bolt.Open(filepath.Join(t.TempDir(), "events.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	clock := time.Date(2021, 4, 1, 2, 0, 0, 0, time.UTC)
+	log := eventlog.New(store, domain.NewRegistry(), func() time.Time { return clock })
+	svc := app.New(log)
+	ctx, cancel := context.WithCancel(context.Background())
+	live := New(log)
+	done := make(chan error, 1)
+	go func() { done <- live.Run(ctx) }()
+
+	office := domain.Actor{Subject: "vp", Role: "office"}
+	anyRev := app.AnyRevision
+	as := func(a domain.Actor) app.Call { return app.Call{Actor: a, IfMatch: &anyRev} }
+	var last app.Result
+	do := func(res app.Result, err error) app.Result {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = res
+		return res
+	}
+	q := projection.Query{Period: domain.MustParsePeriod("2021-Q2"), Mode: domain.ModeVerified}
+	type capture struct {
+		at    time.Time
+		board []byte
+	}
+	var captures []capture
+	snap := func() {
+		t.Helper()
+		if err := live.WaitFor(ctx, last.Position); err != nil {
+			t.Fatal(err)
+		}
+		var b projection.Board
+		live.Read(func(p *projection.Province) { b = p.Board(q) })
+		j, _ := json.Marshal(b)
+		captures = append(captures, capture{at: clock, board: j})
+		clock = clock.Add(7 * 24 * time.Hour) // a week passes
+	}
+
+	type unit struct{ code, commitment string }
+	var units []*unit
+	for i, name := range []string{"Công an tỉnh", "Sở Nội vụ", "Sở Y tế", "Sở Tư pháp"} {
+		u := &unit{code: []string{"CAT", "SNV", "SYT", "STP"}[i]}
+		do(svc.RegisterUnit(ctx, app.Call{Actor: office}, domain.RegisterUnit{Code: u.code, Name: name, Kind: "department"}))
+		units = append(units, u)
+	}
+	snap() // 1: units, no commitments
+	inds := map[string][]string{}
+	for _, u := range units {
+		head := domain.Actor{Subject: "head." + u.code, Role: "unit_head", Unit: u.code}
+		u.commitment = do(svc.DraftCommitment(ctx, app.Call{Actor: office}, domain.DraftCommitment{Unit: u.code, Period: "2021-Q2", Title: "Cam kết"})).ID
+		for _, target := range []float64{80, 90} {
+			tg := target
+			inds[u.code] = append(inds[u.code], do(svc.AddIndicator(ctx, as(office), u.commitment, domain.IndicatorInput{Name: "chỉ tiêu", Measure: "percent", Target: &tg})).ID)
+		}
+		do(svc.SignCommitment(ctx, as(head), u.commitment, domain.SignCommitment{}))
+	}
+	snap() // 2: signed, nothing reported
+	report := func(u *unit, ind int, v float64, eff string) string {
+		head := domain.Actor{Subject: "head." + u.code, Role: "unit_head", Unit: u.code}
+		return do(svc.ReportValue(ctx, as(head), u.commitment, inds[u.code][ind], domain.ReportValue{Value: &v, EffectiveOn: eff})).ID
+	}
+	verify := func(u *unit, ind int, rep string) {
+		do(svc.VerifyValue(ctx, as(office), u.commitment, inds[u.code][ind], rep, domain.VerifyValue{}))
+	}
+	clock = time.Date(2021, 6, 1, 2, 0, 0, 0, time.UTC)
+	r1 := report(units[0], 0, 85, "31/05/2021")
+	snap() // 3: one self-report
+	verify(units[0], 0, r1)
+	snap() // 4: verified
+	r2 := report(units[0], 1, 95, "15/06/2021")
+	r3 := report(units[1], 0, 70, "15/06/2021")
+	snap() // 5
+	verify(units[0], 1, r2)
+	do(svc.RejectValue(ctx, as(office), units[1].commitment, inds["SNV"][0], r3, domain.ReasonCommand{Reason: "thiếu minh chứng"}))
+	snap() // 6: CAT at 100%, SNV rejected
+	clock = time.Date(2021, 7, 5, 2, 0, 0, 0, time.UTC)
+	r4 := report(units[1], 0, 82, "30/06/2021") // corrected, reported late in July
+	verify(units[1], 0, r4)
+	do(svc.RenameUnit(ctx, as(office), "SYT", domain.RenameUnit{Name: "Sở Y tế tỉnh Vĩnh Phúc"}))
+	snap() // 7: a rename shows from now on only
+	do(svc.AmendCommitment(ctx, as(domain.Actor{Subject: "head.STP", Role: "unit_head", Unit: "STP"}), units[3].commitment, domain.ReasonCommand{Reason: "bỏ chỉ tiêu"}))
+	do(svc.RemoveIndicator(ctx, as(office), units[3].commitment, inds["STP"][1]))
+	do(svc.SignCommitment(ctx, as(domain.Actor{Subject: "head.STP", Role: "unit_head", Unit: "STP"}), units[3].commitment, domain.SignCommitment{}))
+	snap() // 8: STP down to one indicator
+	do(svc.PublishRules(ctx, app.Call{Actor: office}, domain.PublishRules{EffectiveFrom: "01/04/2021", Bands: []domain.Band{
+		{Key: "dat", LabelVI: "Đạt", LabelEN: "Met", Min: 5000, MinInclusive: true, Max: 10000, MaxInclusive: true},
+		{Key: "chua_dat", LabelVI: "Chưa đạt", LabelEN: "Not met", Min: 0, MinInclusive: true, Max: 5000}}}))
+	snap() // 9: new bands for Q2, from now on
+	r5 := report(units[2], 0, 81, "30/06/2021")
+	verify(units[2], 0, r5)
+	snap() // 10
+
+	if len(captures) != 10 {
+		t.Fatalf("captured %d instants, want 10", len(captures))
+	}
+	distinct := map[string]bool{}
+	for i, c := range captures {
+		past := projection.New()
+		if err := projection.FoldUntil(ctx, log, past, c.at); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := json.Marshal(past.Board(q))
+		if string(got) != string(c.board) {
+			t.Fatalf("instant %d (%s): time travel differs from what the live board said\n then %s\n  now %s", i+1, c.at, c.board, got)
+		}
+		distinct[string(c.board)] = true
+	}
+	if len(distinct) < 8 {
+		t.Fatalf("only %d distinct boards among 10 instants: the script does not exercise time travel", len(distinct))
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
