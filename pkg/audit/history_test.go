@@ -41,7 +41,9 @@ func TestHistoryShowsWhoChangedWhatFromOldToNew(t *testing.T) {
 	}
 	steps := []func() (app.Result, error){
 		func() (app.Result, error) { return svc.SignCommitment(ctx, as(head), c.ID, domain.SignCommitment{}) },
-		func() (app.Result, error) { return svc.AmendCommitment(ctx, as(head), c.ID, domain.ReasonCommand{Reason: "nâng mục tiêu"}) },
+		func() (app.Result, error) {
+			return svc.AmendCommitment(ctx, as(head), c.ID, domain.ReasonCommand{Reason: "nâng mục tiêu"})
+		},
 		func() (app.Result, error) {
 			t2 := 90.0
 			return svc.UpdateIndicator(ctx, as(head), c.ID, ind.ID, domain.IndicatorInput{Name: "Hồ sơ trực tuyến", Measure: "percent", Target: &t2})
