@@ -50,6 +50,8 @@ func (s *Server) routes() {
 
 	s.handle("GET", "/api/v1/rules", readers, s.getRules)
 	s.handle("POST", "/api/v1/rules", office, s.publishRules)
+
+	s.webRoutes()
 }
 
 // handle registers a route with its rule; every route has one.

@@ -1,0 +1,124 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/camket/camket/pkg/domain"
+)
+
+// chromiumPath is where Debian's chromium package puts the browser
+// (.ci/run installs it).
+const chromiumPath = "/usr/bin/chromium"
+
+// newBrowser starts a headless Chromium with a fresh profile and returns a
+// tab's context, bounded by timeout. It skips the test, loudly, when no
+// Chromium is installed.
+func newBrowser(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		msg := "!!! SKIPPING the browser test: no Chromium at " + chromiumPath +
+			" — install it with: apt-get install -y chromium (.ci/run does) !!!"
+		fmt.Fprintln(os.Stderr, msg)
+		t.Skip(msg)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1100),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	ctx, cancel := context.WithTimeout(tabCtx, timeout)
+	t.Cleanup(func() {
+		cancel()
+		cancelTab()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// A viewer signs in through the form, watches a unit's figure change live
+// when the office verifies its report, and switches to English.
+func TestBoardInARealBrowserUpdatesLive(t *testing.T) {
+	ta := newTestAPI(t)
+	p := setUp(t, ta)
+	ctx := newBrowser(t, 90*time.Second)
+
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return strings.TrimSpace(v)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ta.srv.URL+"/"),
+		chromedp.WaitVisible(css("#login-form")), // sent to sign in
+		chromedp.SendKeys(css("#token"), viewerToken),
+		chromedp.Click(css("#sign-in")),
+		chromedp.WaitVisible(css("#board")),
+		chromedp.Evaluate[chromedp.Void](`window.camketNoReload = true`), // a reload would wipe it out
+	)
+	if err != nil {
+		t.Fatalf("signing in through the form: %v", err)
+	}
+	if before, summary := text("#row-CAT .pct"), text("#summary"); before != "0,00%" || summary != "1 đơn vị dưới 50%; 1 đơn vị chưa có cam kết" {
+		t.Fatalf("before the report: CAT at %q, summary %q", before, summary)
+	}
+
+	rep := created(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators/"+p.indicator+"/reports",
+		map[string]any{"value": 85, "effective_on": "30/06/2021"}, append(bearer(domain.RoleUnitHead, "CAT", "truong.cat"), "If-Match", "*")...))
+	wantStatus(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators/"+p.indicator+"/reports/"+rep.ID+"/verify",
+		map[string]any{}, append(bearer(domain.RoleOffice, "", "van.phong"), "If-Match", "*")...), 200)
+
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector("#row-CAT .pct").textContent === "100,00%"`,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("the row did not change live: %v (CAT at %q)", err, text("#row-CAT .pct"))
+	}
+	if kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.camketNoReload === true`)); err != nil || !kept {
+		t.Fatalf("the page was reloaded instead of updated in place (%v)", err)
+	}
+	if summary := text("#summary"); summary != "1 đơn vị hoàn thành 100% chỉ tiêu cam kết; 1 đơn vị chưa có cam kết" {
+		t.Fatalf("live summary: %q", summary)
+	}
+
+	if err := chromedp.Do(ctx, chromedp.Click(css("#lang-switch")), chromedp.WaitVisible(css(`html[lang="en"] #board`))); err != nil {
+		t.Fatalf("switching to English: %v", err)
+	}
+	if english, summary := text("#row-CAT .pct"), text("#summary"); english != "100.00%" || !strings.HasPrefix(summary, "1 unit completed 100%") {
+		t.Fatalf("English board: CAT at %q, summary %q", english, summary)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "board.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+	if keep := os.Getenv("CAMKET_SCREENSHOT"); keep != "" {
+		if err := os.WriteFile(keep, shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot kept at %s", keep)
+	}
+}
