@@ -143,9 +143,21 @@ type panicError struct{ v any }
 
 func (p panicError) Error() string { return "panic: " + slog.AnyValue(p.v).String() }
 
+// streamTimeout bounds an event stream; the browser then reconnects with
+// Last-Event-ID, so nothing is lost.
+const streamTimeout = time.Hour
+
+// streamRoutes are the routes that answer with an event stream: they get
+// streamTimeout instead of the request timeout.
+var streamRoutes = map[string]bool{"/events/board": true}
+
 func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
+		limit := s.cfg.RequestTimeout
+		if streamRoutes[c.Path()] {
+			limit = streamTimeout
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), limit)
 		defer cancel()
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)

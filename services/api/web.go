@@ -446,8 +446,9 @@ type boardUpdate struct {
 // boardEvents answers GET /events/board with a server-sent event stream:
 // an "board" event carrying the re-rendered live part of the board each
 // time the projection moves and changes it, and a comment every 25 s. The
-// stream ends when the client goes away or the request's deadline passes
-// (the browser then reconnects, sending Last-Event-ID).
+// stream ends when the client goes away or after streamTimeout (the
+// browser then reconnects, sending Last-Event-ID); the server's write
+// timeout does not apply to it.
 func (s *web) boardEvents(c echo.Context) error {
 	lang := langOf(c)
 	if s.cfg.Boards == nil {
@@ -470,6 +471,9 @@ func (s *web) boardEvents(c echo.Context) error {
 		since = uint64(p.Position())
 	}
 	w := c.Response()
+	if err := http.NewResponseController(w).SetWriteDeadline(time.Time{}); err != nil {
+		s.log.Warn("event stream: cannot lift the write deadline", "err", err)
+	}
 	h := w.Header()
 	h.Set(echo.HeaderContentType, "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
