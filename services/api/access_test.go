@@ -32,6 +32,8 @@ var wantAccess = map[string]map[domain.Role]string{
 	"POST /api/v1/commitments/:id/amend":                                        {"admin": "all", "office": "all", "unit_head": "own"},
 	"POST /api/v1/commitments/:id/sign":                                         {"unit_head": "own"},
 	"GET /api/v1/rules":                                                         readAccess,
+	"GET /api/v1/history/:stream":                                               readAccess,
+	"GET /api/v1/audit/verify":                                                  {"admin": "all", "office": "all", "auditor": "all"},
 	"GET /api/v1/boards/:period":                                                {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
 	"POST /api/v1/rules":                                                        {"admin": "all", "office": "all"},
 	"POST /api/v1/commitments/:id/indicators":                                   {"admin": "all", "office": "all", "unit_head": "own"},
@@ -107,7 +109,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		case strings.HasPrefix(path, "/api/v1/tasks/"):
 			id = p.task
 		}
-		return strings.NewReplacer(":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
+		return strings.NewReplacer(":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
 	}
 	checked := 0
 	for _, route := range routes {

@@ -24,6 +24,9 @@ type Config struct {
 	RateLimit RateLimit
 	// Boards answers board queries (nil: the board route answers 500).
 	Boards Boards
+	// ContiguousPositions tells the log verifier that positions have no
+	// gaps (true for the embedded store), so a deleted last event is found.
+	ContiguousPositions bool
 }
 
 func (c Config) withDefaults() Config {
