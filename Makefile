@@ -10,7 +10,8 @@ BENCH_SECONDS       ?= 3
 # How long each fuzz target runs in `make test` (seed corpora always run).
 FUZZTIME            ?= 5s
 FUZZ_TARGETS        := FuzzParseDate:./pkg/domain FuzzParsePeriod:./pkg/domain FuzzCleanText:./pkg/domain \
-                       FuzzCommandBodies:./services/api FuzzDecodeRecord:./pkg/eventstore/bolt FuzzVerify:./pkg/auth
+                       FuzzCommandBodies:./services/api FuzzDecodeRecord:./pkg/eventstore/bolt FuzzVerify:./pkg/auth \
+                       FuzzParseCSV:./pkg/importer
 
 .PHONY: all build run test test-integration bench lint generate fuzz clean up down
 

@@ -31,6 +31,11 @@ Usage:
   camket serve [flags]     run the API on the embedded event store
   camket token issue --role ROLE [--unit CODE] --subject NAME [--ttl D]
                            print a bearer token for the API
+  camket import [--data DIR] [--dry-run] [--as NAME] FILE...
+                           import units, documents, tasks, commitments, indicators, reports
+                           from YAML, CSV or XLSX (nothing is written when any row is bad)
+  camket import --template out.xlsx
+                           write a template with the expected sheets and columns
   camket demo load [--data DIR]
                            load the demo province (Kế hoạch 664, văn bản 2544, Q2 2021)
   camket audit verify [--data DIR]
@@ -52,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = serve(ctx, args[1:], stdout, stderr)
 	case "token":
 		err = token(ctx, args[1:], stdout, stderr)
+	case "import":
+		err = importCmd(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = demoCmd(ctx, args[1:], stdout, stderr)
 	case "audit":

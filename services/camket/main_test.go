@@ -255,3 +255,40 @@ func TestAuditVerifyOnTheDemo(t *testing.T) {
 		t.Fatalf("audit verify of an altered file: %v %s", err, out)
 	}
 }
+
+func TestImportCommand(t *testing.T) {
+	data := t.TempDir()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "units.csv")
+	if err := os.WriteFile(good, []byte("#sheet: units\ncode,name,kind\nSNV,Sở Nội vụ,department\nSTP,Sở Tư pháp,department\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		out, err := exec.Command(binary, "import", "--data", data, good).CombinedOutput()
+		if err != nil {
+			t.Fatalf("import %d: %v %s", i+1, err, out)
+		}
+		t.Logf("import %d: %s", i+1, strings.TrimSpace(string(out)))
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("#sheet: units\ncode,name,kind\nSYT,Sở Y tế,hospital\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary, "import", "--data", data, bad).CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "row 3") {
+		t.Fatalf("a bad row: %v %s", err, out)
+	}
+	// Two units, imported once: the log holds exactly their two events.
+	out, err = exec.Command(binary, "audit", "verify", "--data", data).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "log intact: 2 events") {
+		t.Fatalf("after importing twice and a refused file: %v %s", err, out)
+	}
+	tmpl := filepath.Join(dir, "mau.xlsx")
+	if out, err := exec.Command(binary, "import", "--template", tmpl).CombinedOutput(); err != nil {
+		t.Fatalf("template: %v %s", err, out)
+	}
+	if st, err := os.Stat(tmpl); err != nil || st.Size() == 0 {
+		t.Fatalf("template file: %v", err)
+	}
+}
