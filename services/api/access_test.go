@@ -35,6 +35,8 @@ var wantAccess = map[string]map[domain.Role]string{
 	"GET /api/v1/history/:stream":                                               readAccess,
 	"GET /api/v1/audit/verify":                                                  {"admin": "all", "office": "all", "auditor": "all"},
 	"GET /api/v1/boards/:period":                                                {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
+	"GET /api/v1/boards/:period/export.csv":                                     {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
+	"GET /api/v1/boards/:period/export.xlsx":                                    {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
 	"POST /api/v1/rules":                                                        {"admin": "all", "office": "all"},
 	"POST /api/v1/commitments/:id/indicators":                                   {"admin": "all", "office": "all", "unit_head": "own"},
 	"PUT /api/v1/commitments/:id/indicators/:indicator":                         {"admin": "all", "office": "all", "unit_head": "own"},

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	s.handle("POST", "/api/v1/commitments/:id/indicators/:indicator/reports/:report/reject", office, s.rejectValue)
 
 	s.handle("GET", "/api/v1/boards/:period", viewers, s.getBoard)
+	s.handle("GET", "/api/v1/boards/:period/export.csv", viewers, s.exportBoard("csv"))
+	s.handle("GET", "/api/v1/boards/:period/export.xlsx", viewers, s.exportBoard("xlsx"))
 
 	s.handle("GET", "/api/v1/history/:stream", readers, s.getHistory)
 	s.handle("GET", "/api/v1/audit/verify", auditors, s.verifyLog)

@@ -186,7 +186,10 @@ type boardView struct {
 	Periods   []string
 	Kinds     []domain.UnitKind
 	EventsURL string
-	Live      liveView
+	// ExportXLSX and ExportCSV download the same figures as the page
+	// shows; built here from validated values, so trusted as URLs.
+	ExportXLSX, ExportCSV template.URL
+	Live                  liveView
 }
 
 // liveView is the part of the board that live updates replace.
@@ -252,6 +255,15 @@ func (s *web) boardPage(c echo.Context) error {
 	}
 	page := boardView{pageBase: base, Period: q.Period.String(), Mode: string(q.Mode), Search: q.Search, Kind: string(q.Kind),
 		Periods: periodChoices(q.Period), Kinds: domain.UnitKinds, EventsURL: "/events/board?" + ev.Encode(), Live: live}
+	exp := url.Values{"mode": {string(q.Mode)}, "lang": {lang}}
+	for k, v := range map[string]string{"q": q.Search, "kind": string(q.Kind)} {
+		if v != "" {
+			exp.Set(k, v)
+		}
+	}
+	export := "/api/v1/boards/" + url.PathEscape(q.Period.String()) + "/export."
+	page.ExportXLSX = template.URL(export + "xlsx?" + exp.Encode())
+	page.ExportCSV = template.URL(export + "csv?" + exp.Encode())
 	return s.render(c, http.StatusOK, "board.html", page)
 }
 
