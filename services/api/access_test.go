@@ -14,34 +14,38 @@ import (
 // that a change to a rule must be made twice, on purpose. "all": any unit;
 // "own": a unit-scoped role only for its own unit; absent: refused.
 var wantAccess = map[string]map[domain.Role]string{
-	"POST /api/v1/units":                                                        {"admin": "all", "office": "all"},
-	"GET /api/v1/units/:code":                                                   readAccess,
-	"POST /api/v1/units/:code/rename":                                           {"admin": "all", "office": "all"},
-	"POST /api/v1/units/:code/head":                                             {"admin": "all", "office": "all"},
-	"POST /api/v1/documents":                                                    {"admin": "all", "office": "all"},
-	"GET /api/v1/documents/:id":                                                 readAccess,
-	"POST /api/v1/documents/:id/tasks":                                          {"admin": "all", "office": "all"},
-	"GET /api/v1/tasks/:id":                                                     readAccess,
-	"POST /api/v1/tasks/:id/progress":                                           {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
-	"POST /api/v1/tasks/:id/complete":                                           {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
-	"POST /api/v1/tasks/:id/extend":                                             {"admin": "all", "office": "all"},
-	"POST /api/v1/tasks/:id/reopen":                                             {"admin": "all", "office": "all"},
-	"POST /api/v1/tasks/:id/cancel":                                             {"admin": "all", "office": "all"},
-	"POST /api/v1/commitments":                                                  {"admin": "all", "office": "all", "unit_head": "own"},
-	"GET /api/v1/commitments/:id":                                               readAccess,
-	"POST /api/v1/commitments/:id/amend":                                        {"admin": "all", "office": "all", "unit_head": "own"},
-	"POST /api/v1/commitments/:id/sign":                                         {"unit_head": "own"},
-	"GET /api/v1/rules":                                                         readAccess,
-	"GET /api/v1/history/:stream":                                               readAccess,
-	"GET /api/v1/audit/verify":                                                  {"admin": "all", "office": "all", "auditor": "all"},
-	"GET /api/v1/boards/:period":                                                {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
-	"GET /api/v1/boards/:period/export.csv":                                     {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
-	"GET /api/v1/boards/:period/export.xlsx":                                    {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
-	"POST /api/v1/rules":                                                        {"admin": "all", "office": "all"},
-	"POST /api/v1/commitments/:id/indicators":                                   {"admin": "all", "office": "all", "unit_head": "own"},
-	"PUT /api/v1/commitments/:id/indicators/:indicator":                         {"admin": "all", "office": "all", "unit_head": "own"},
-	"DELETE /api/v1/commitments/:id/indicators/:indicator":                      {"admin": "all", "office": "all", "unit_head": "own"},
-	"POST /api/v1/commitments/:id/indicators/:indicator/reports":                {"admin": "all", "unit_head": "own", "reporter": "own"},
+	"POST /api/v1/units":                                         {"admin": "all", "office": "all"},
+	"GET /api/v1/units/:code":                                    readAccess,
+	"POST /api/v1/units/:code/rename":                            {"admin": "all", "office": "all"},
+	"POST /api/v1/units/:code/head":                              {"admin": "all", "office": "all"},
+	"POST /api/v1/documents":                                     {"admin": "all", "office": "all"},
+	"GET /api/v1/documents/:id":                                  readAccess,
+	"POST /api/v1/documents/:id/tasks":                           {"admin": "all", "office": "all"},
+	"GET /api/v1/tasks/:id":                                      readAccess,
+	"POST /api/v1/tasks/:id/progress":                            {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"POST /api/v1/tasks/:id/complete":                            {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"POST /api/v1/tasks/:id/extend":                              {"admin": "all", "office": "all"},
+	"POST /api/v1/tasks/:id/reopen":                              {"admin": "all", "office": "all"},
+	"POST /api/v1/tasks/:id/cancel":                              {"admin": "all", "office": "all"},
+	"POST /api/v1/commitments":                                   {"admin": "all", "office": "all", "unit_head": "own"},
+	"GET /api/v1/commitments/:id":                                readAccess,
+	"POST /api/v1/commitments/:id/amend":                         {"admin": "all", "office": "all", "unit_head": "own"},
+	"POST /api/v1/commitments/:id/sign":                          {"unit_head": "own"},
+	"GET /api/v1/rules":                                          readAccess,
+	"GET /api/v1/history/:stream":                                readAccess,
+	"GET /api/v1/import/template.xlsx":                           {"admin": "all", "office": "all"},
+	"POST /api/v1/import":                                        {"admin": "all", "office": "all"},
+	"GET /import":                                                {"admin": "all", "office": "all"},
+	"POST /import":                                               {"admin": "all", "office": "all"},
+	"GET /api/v1/audit/verify":                                   {"admin": "all", "office": "all", "auditor": "all"},
+	"GET /api/v1/boards/:period":                                 {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
+	"GET /api/v1/boards/:period/export.csv":                      {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
+	"GET /api/v1/boards/:period/export.xlsx":                     {"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"},
+	"POST /api/v1/rules":                                         {"admin": "all", "office": "all"},
+	"POST /api/v1/commitments/:id/indicators":                    {"admin": "all", "office": "all", "unit_head": "own"},
+	"PUT /api/v1/commitments/:id/indicators/:indicator":          {"admin": "all", "office": "all", "unit_head": "own"},
+	"DELETE /api/v1/commitments/:id/indicators/:indicator":       {"admin": "all", "office": "all", "unit_head": "own"},
+	"POST /api/v1/commitments/:id/indicators/:indicator/reports": {"admin": "all", "unit_head": "own", "reporter": "own"},
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/verify": {"admin": "all", "office": "all"},
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/reject": {"admin": "all", "office": "all"},
 	"GET /":             boardAccess,
@@ -62,6 +66,7 @@ var publicRoutes = map[string]bool{
 var pageHeaders = map[string][]string{
 	"POST /login":  {"Cookie", csrfCookie + "=" + matrixCSRF},
 	"POST /logout": {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /import": {"Cookie", csrfCookie + "=" + matrixCSRF},
 }
 
 // bodies are plausible request bodies; an allowed request may still fail
@@ -88,6 +93,7 @@ var bodies = map[string]string{
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/reject": `{"reason":"x"}`,
 	"POST /login":  "csrf=" + matrixCSRF + "&token=test:viewer::matrix",
 	"POST /logout": "csrf=" + matrixCSRF,
+	"POST /import": "csrf=" + matrixCSRF,
 }
 
 // Every registered route × every role × own and other unit, and without a
@@ -146,7 +152,8 @@ func TestRouteRoleMatrix(t *testing.T) {
 				body = b
 			}
 			before := ta.head()
-			r := send(method, fill(route), body, append(who, "If-Match", "*")...)
+			headers := append(append(append([]string(nil), pageHeaders[route]...), who...), "If-Match", "*")
+			r := send(method, fill(route), body, headers...)
 			if (r.Status == 401 || r.Status == 403) && ta.head() != before {
 				t.Errorf("%s refused with %d but the log moved", route, r.Status)
 			}

@@ -50,6 +50,11 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/boards/:period/export.csv", viewers, s.exportBoard("csv"))
 	s.handle("GET", "/api/v1/boards/:period/export.xlsx", viewers, s.exportBoard("xlsx"))
 
+	s.handle("GET", "/api/v1/import/template.xlsx", importers, s.getImportTemplate)
+	s.handle("POST", "/api/v1/import", importers, s.postImport)
+	s.handle("GET", "/import", importers, s.getImportPage)
+	s.handle("POST", "/import", importers, s.postImportPage)
+
 	s.handle("GET", "/api/v1/history/:stream", readers, s.getHistory)
 	s.handle("GET", "/api/v1/audit/verify", auditors, s.verifyLog)
 

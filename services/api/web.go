@@ -578,7 +578,7 @@ var texts = map[string]pageTexts{
 // rather than part of the API contract in api/openapi.yaml.
 func webRoute(path string) bool {
 	switch path {
-	case "/", "/events/board", "/login", "/logout", "/static/*":
+	case "/", "/events/board", "/login", "/logout", "/static/*", "/import":
 		return true
 	}
 	return false
