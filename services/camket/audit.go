@@ -6,11 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/camket/camket/pkg/audit"
-	"github.com/camket/camket/pkg/eventstore/bolt"
 )
 
 // auditCmd runs `camket audit verify`: it recomputes every event's hash and
@@ -23,20 +21,13 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs := flag.NewFlagSet("camket audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", env("CAMKET_DATA", "./data"), "data directory (CAMKET_DATA)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	data := dataFlag(fs)
+	if help, err := parseTool(fs, args[1:]); help || err != nil {
+		return err
 	}
-	dir, err := filepath.Abs(*data)
+	store, err := openStopped(*data)
 	if err != nil {
-		return fmt.Errorf("%w: --data: %v", errUsage, err)
-	}
-	store, err := bolt.Open(filepath.Join(dir, "events.db"), bolt.Options{})
-	if err != nil {
-		return fmt.Errorf("opening event store (is camket serve running on it?): %w", err)
+		return err
 	}
 	defer store.Close()
 	start := time.Now()

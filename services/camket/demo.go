@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/camket/camket/pkg/app"
 	"github.com/camket/camket/pkg/demo"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
-	"github.com/camket/camket/pkg/eventstore/bolt"
 )
 
 // demoCmd runs `camket demo load`: it writes the demo province into the
@@ -25,20 +22,13 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fs := flag.NewFlagSet("camket demo load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", env("CAMKET_DATA", "./data"), "data directory (CAMKET_DATA)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	data := dataFlag(fs)
+	if help, err := parseTool(fs, args[1:]); help || err != nil {
+		return err
 	}
-	dir, err := filepath.Abs(*data)
+	store, err := openStopped(*data)
 	if err != nil {
-		return fmt.Errorf("%w: --data: %v", errUsage, err)
-	}
-	store, err := bolt.Open(filepath.Join(dir, "events.db"), bolt.Options{})
-	if err != nil {
-		return fmt.Errorf("opening event store (is camket serve running on it?): %w", err)
+		return err
 	}
 	defer store.Close()
 	svc := app.New(eventlog.New(store, domain.NewRegistry(), time.Now))

@@ -14,7 +14,6 @@ import (
 	"github.com/camket/camket/pkg/app"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
-	"github.com/camket/camket/pkg/eventstore/bolt"
 	"github.com/camket/camket/pkg/importer"
 )
 
@@ -32,7 +31,7 @@ var errImportProblems = errors.New("the files have problems; nothing was written
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("camket import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", env("CAMKET_DATA", "./data"), "data directory (CAMKET_DATA)")
+	data := dataFlag(fs)
 	dryRun := fs.Bool("dry-run", false, "check the files and count what would change; write nothing")
 	as := fs.String("as", "import", "subject recorded as the actor (role office)")
 	template := fs.String("template", "", "write an empty import template to this .xlsx or .yaml file and exit")
@@ -40,11 +39,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "usage: camket import [--data DIR] [--dry-run] [--as NAME] FILE...\n       camket import --template out.xlsx")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if help, err := parseTool(fs, args); help || err != nil {
+		return err
 	}
 	if *template != "" {
 		return writeTemplate(*template, stdout)
@@ -59,13 +55,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	dir, err := filepath.Abs(*data)
+	store, err := openStopped(*data)
 	if err != nil {
-		return fmt.Errorf("%w: --data: %v", errUsage, err)
-	}
-	store, err := bolt.Open(filepath.Join(dir, "events.db"), bolt.Options{})
-	if err != nil {
-		return fmt.Errorf("opening event store (is camket serve running on it?): %w", err)
+		return err
 	}
 	defer store.Close()
 	svc := app.New(eventlog.New(store, domain.NewRegistry(), time.Now))

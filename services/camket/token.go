@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,16 +22,13 @@ func token(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fs := flag.NewFlagSet("camket token issue", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", env("CAMKET_DATA", "./data"), "data directory holding the signing key (CAMKET_DATA)")
+	data := dataFlag(fs)
 	role := fs.String("role", "", "admin, office, unit_head, reporter, auditor or viewer")
 	unit := fs.String("unit", "", "unit code, for unit_head and reporter")
 	subject := fs.String("subject", "", "who the token is for (recorded as the actor of every change)")
 	ttl := fs.Duration("ttl", 30*24*time.Hour, "how long the token is valid")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if help, err := parseTool(fs, args[1:]); help || err != nil {
+		return err
 	}
 	r, err := auth.ParseRole(*role)
 	if err != nil {
