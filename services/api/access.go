@@ -1,6 +1,8 @@
 package api
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/camket/camket/pkg/domain"
@@ -14,6 +16,9 @@ type Rule struct {
 	Public  bool          // no identity needed
 	Allow   []domain.Role // roles that may call it
 	OwnUnit bool          // unit-scoped roles only for their own unit
+	// PublicOption marks the board's read routes: with Config.PublicBoard
+	// on, a caller without credentials reads them as an anonymous viewer.
+	PublicOption bool
 }
 
 // Rule sets used by the routes.
@@ -43,6 +48,19 @@ func (r Rule) allows(role domain.Role) bool {
 	return false
 }
 
+// publicViewer is the actor of an anonymous reader of a public board.
+var publicViewer = domain.Actor{Subject: "public", Role: string(domain.RoleViewer)}
+
+// anonymous reports whether r carries no credentials at all; a wrong
+// token is still refused, public board or not.
+func anonymous(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		return false
+	}
+	_, err := r.Cookie(sessionCookie)
+	return err != nil
+}
+
 // actorKey is where authorize leaves the request's actor.
 const actorKey = "camket.actor"
 
@@ -55,6 +73,10 @@ func (s *Server) authorize(rule Rule) echo.MiddlewareFunc {
 				return next(c)
 			}
 			actor, err := s.identify(c.Request())
+			if err != nil && rule.PublicOption && s.cfg.PublicBoard && anonymous(c.Request()) &&
+				domain.ErrorCode(err) == domain.CodeUnauthenticated {
+				actor, err = publicViewer, nil
+			}
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -220,5 +221,40 @@ func TestRateLimitPerToken(t *testing.T) {
 	last.problem(t)
 	if r := ta.do("GET", "/api/v1/units/not.a.code", nil, bearer(domain.RoleAuditor, "", "patient")...); r.Status != http.StatusNotFound {
 		t.Fatal("another token was limited by the first one's requests")
+	}
+}
+
+// The public board is an explicit option: off, an anonymous reader is
+// refused; on, the board's read routes answer an anonymous reader and
+// every other route still refuses one, as does a wrong token.
+func TestPublicBoardIsAnOptionOffByDefault(t *testing.T) {
+	ta := newTestAPI(t)
+	setUp(t, ta)
+	anon := []string{"Authorization", ""}
+	if r := ta.do("GET", "/api/v1/boards/2021-Q2", nil, anon...); r.Status != http.StatusUnauthorized {
+		t.Fatalf("default: an anonymous board read got %d, want 401", r.Status)
+	}
+	public := New(Config{PublicBoard: true, Boards: ta.boards, RateLimit: RateLimit{PerIP: -1, PerToken: -1}}, ta.svc, testIdentify,
+		func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
+	ta.srv.Config.Handler = public.Handler()
+	for _, path := range []string{"/api/v1/boards/2021-Q2", "/api/v1/boards/2021-Q2/export.csv"} {
+		if r := ta.do("GET", path, nil, anon...); r.Status != http.StatusOK {
+			t.Errorf("public board: anonymous %s got %d, want 200", path, r.Status)
+		}
+	}
+	if r := ta.page("GET", "/?period=2021-Q2", nil, anon...); r.Status != http.StatusOK || !strings.Contains(string(r.Body), "Công an tỉnh") {
+		t.Errorf("public board: the page for an anonymous reader: %d", r.Status)
+	}
+	for _, path := range []string{"/api/v1/units/CAT", "/api/v1/audit/verify", "/import"} {
+		send := ta.do
+		if path == "/import" {
+			send = ta.page
+		}
+		if r := send("GET", path, nil, anon...); r.Status != http.StatusUnauthorized {
+			t.Errorf("public board: anonymous %s got %d, want 401", path, r.Status)
+		}
+	}
+	if r := ta.do("GET", "/api/v1/boards/2021-Q2", nil, "Authorization", "Bearer forged"); r.Status != http.StatusUnauthorized {
+		t.Errorf("public board: a wrong token got %d, want 401", r.Status)
 	}
 }

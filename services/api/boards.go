@@ -25,8 +25,10 @@ type Boards interface {
 // reach the position it asked for.
 const maxBoardWait = 5 * time.Second
 
-// viewers: everyone signed in, viewers too: the board is what they see.
-var viewers = Rule{Allow: []domain.Role{domain.RoleAdmin, domain.RoleOffice, domain.RoleAuditor, domain.RoleUnitHead, domain.RoleReporter, domain.RoleViewer}}
+// viewers: everyone signed in, viewers too: the board is what they see;
+// and anyone at all when the public board is on.
+var viewers = Rule{Allow: []domain.Role{domain.RoleAdmin, domain.RoleOffice, domain.RoleAuditor, domain.RoleUnitHead, domain.RoleReporter, domain.RoleViewer},
+	PublicOption: true}
 
 // getBoard answers GET /api/v1/boards/:period with the completion board.
 // Query parameters: mode (verified, the default, or reported), as_of (a

@@ -48,6 +48,8 @@ type testAPI struct {
 	store  eventstore.Store
 	srv    *httptest.Server
 	router routers.Router
+	svc    *app.Service
+	boards *projector.Projector
 }
 
 // testIdentify reads test-only bearer tokens "test:<role>:<unit>:<subject>"
@@ -110,6 +112,7 @@ func newTestAPI(t testing.TB) *testAPI {
 	svc := app.New(log)
 	ta := &testAPI{t: t, store: store, router: loadSpec(t)}
 	proj := projector.New(log)
+	ta.svc, ta.boards = svc, proj
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- proj.Run(ctx) }()

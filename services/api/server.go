@@ -24,6 +24,9 @@ type Config struct {
 	RateLimit RateLimit
 	// Boards answers board queries (nil: the board route answers 500).
 	Boards Boards
+	// PublicBoard lets callers without credentials read the board (page,
+	// stream, API and exports) as a viewer. Off by default.
+	PublicBoard bool
 	// ContiguousPositions tells the log verifier that positions have no
 	// gaps (true for the embedded store), so a deleted last event is found.
 	ContiguousPositions bool

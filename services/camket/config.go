@@ -23,6 +23,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// Demo loads the demo province into an empty store at start.
 	Demo bool
+	// PublicBoard lets anyone read the board without signing in.
+	PublicBoard bool
 	// OIDC, when set, also accepts tokens from a province's OpenID Connect
 	// issuer.
 	OIDC *auth.OIDCConfig
@@ -39,6 +41,7 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&cfg.HTTPAddr, "http", env("CAMKET_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (CAMKET_HTTP_ADDR)")
 	fs.StringVar(&level, "log-level", env("CAMKET_LOG_LEVEL", "info"), "log level: debug, info, warn, error (CAMKET_LOG_LEVEL)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
+	fs.BoolVar(&cfg.PublicBoard, "public-board", env("CAMKET_PUBLIC_BOARD", "") == "true", "let anyone read the board without signing in (CAMKET_PUBLIC_BOARD=true); off by default")
 	fs.BoolVar(&cfg.Demo, "demo", env("CAMKET_DEMO", "") == "true", "load the demo province when the store is empty (CAMKET_DEMO=true)")
 	var oidc auth.OIDCConfig
 	fs.StringVar(&oidc.Issuer, "oidc-issuer", env("CAMKET_OIDC_ISSUER", ""), "also accept tokens from this OpenID Connect issuer (CAMKET_OIDC_ISSUER)")

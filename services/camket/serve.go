@@ -95,7 +95,8 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.projector = projector.New(log)
-	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector, ContiguousPositions: true}, svc, api.BearerIdentify(verifier), m.ready, m.log)
+	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector, ContiguousPositions: true,
+		PublicBoard: m.cfg.PublicBoard}, svc, api.BearerIdentify(verifier), m.ready, m.log)
 	if err := m.registerMetrics(ctx); err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
