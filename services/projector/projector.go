@@ -101,8 +101,19 @@ func (p *Projector) CaughtUp(ctx context.Context) error {
 	return nil
 }
 
-// Board answers the board query q from the current province.
-func (p *Projector) Board(_ context.Context, q projection.Query) (projection.Board, error) {
+// Board answers the board query q from the current province. With a
+// recorded instant in q.AsOf it travels in time: it folds the log up to
+// that instant into a fresh province, so that names, signatures and rule
+// versions recorded later do not show (slow on a long log until
+// period-boundary snapshots exist).
+func (p *Projector) Board(ctx context.Context, q projection.Query) (projection.Board, error) {
+	if !q.AsOf.Recorded.IsZero() {
+		past := projection.New()
+		if err := projection.FoldUntil(ctx, p.log, past, q.AsOf.Recorded); err != nil {
+			return projection.Board{}, err
+		}
+		return past.Board(q), nil
+	}
 	var b projection.Board
 	p.Read(func(pr *projection.Province) { b = pr.Board(q) })
 	return b, nil

@@ -129,6 +129,23 @@ func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
 		if string(got) != string(c.board) {
 			t.Fatalf("instant %d (%s): time travel differs from what the live board said\n then %s\n  now %s", i+1, c.at, c.board, got)
 		}
+		// The same through the projector's query, as the API asks it: the
+		// rows and summary match (the answer also states its as-of instant).
+		tq := q
+		tq.AsOf.Recorded = c.at
+		viaAPI, err := live.Board(ctx, tq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var then projection.Board
+		if err := json.Unmarshal(c.board, &then); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(viaAPI.Rows)
+		b, _ := json.Marshal(then.Rows)
+		if string(a) != string(b) || viaAPI.SummaryVI != then.SummaryVI || viaAPI.RulesVersion != then.RulesVersion {
+			t.Fatalf("instant %d: the recorded_at query differs from what the live board said\n then %s\n  now %s", i+1, b, a)
+		}
 		distinct[string(c.board)] = true
 	}
 	if len(distinct) < 8 {
