@@ -173,6 +173,34 @@ func (c *Commitment) Exists() bool { return c.s.ID != "" }
 // OwnerUnit returns the unit whose commitment this is.
 func (c *Commitment) OwnerUnit() string { return c.s.Unit }
 
+// Period returns the commitment's period.
+func (c *Commitment) Period() Period { return c.s.Period }
+
+// DocumentID returns the document the commitment answers, if any.
+func (c *Commitment) DocumentID() string { return c.s.DocumentID }
+
+// Signed reports whether the commitment has been signed at least once.
+func (c *Commitment) Signed() bool { return len(c.s.Signatures) > 0 }
+
+// Tally counts the indicators of area ("" for all), and those achieved as
+// of a in mode, with their weights in thousandths, without copying the
+// state: the board's hot path.
+func (c *Commitment) Tally(a AsOf, mode ValueMode, area string) (indicators, achieved int, totalWeight, achievedWeight int64) {
+	for _, ind := range c.s.Indicators {
+		if area != "" && ind.Area != area {
+			continue
+		}
+		w := ind.WeightMilli()
+		indicators++
+		totalWeight += w
+		if ind.Achieved(a, mode) {
+			achieved++
+			achievedWeight += w
+		}
+	}
+	return indicators, achieved, totalWeight, achievedWeight
+}
+
 // State returns a deep copy of the commitment's state.
 func (c *Commitment) State() CommitmentState {
 	s := c.s

@@ -1,7 +1,10 @@
 package domain
 
 import (
+	"bytes"
 	"sort"
+
+	"golang.org/x/text/collate"
 )
 
 // TaskCounts are a unit's tasks in the four classes the Government Office
@@ -64,6 +67,12 @@ type RankEntry struct {
 // the 1-based rank of each unit code; units tied on both rates share a rank.
 func Rank(entries []RankEntry) map[string]int {
 	sorted := append([]RankEntry(nil), entries...)
+	return RankSorted(sorted)
+}
+
+// RankSorted sorts entries in ranking order in place (see Rank) and
+// returns the rank of each unit code: one sort for callers that need both.
+func RankSorted(sorted []RankEntry) map[string]int {
 	SortForRanking(sorted)
 	ranks := make(map[string]int, len(sorted))
 	for i, e := range sorted {
@@ -79,20 +88,35 @@ func Rank(entries []RankEntry) map[string]int {
 
 // SortForRanking sorts entries in ranking order in place (see Rank).
 func SortForRanking(entries []RankEntry) {
+	// Collation keys are computed once per name: comparing them is a byte
+	// comparison, where comparing strings would collate at every step.
 	col := NewVietnameseCollator()
-	sort.SliceStable(entries, func(i, j int) bool {
-		a, b := entries[i], entries[j]
+	var buf collate.Buffer
+	type keyed struct {
+		RankEntry
+		key []byte
+	}
+	all := make([]keyed, len(entries))
+	for i, e := range entries {
+		all[i] = keyed{e, append([]byte(nil), col.KeyFromString(&buf, e.UnitName)...)}
+		buf.Reset()
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		a, b := &all[i], &all[j]
 		if c := cmpRatioPtr(a.Completion, b.Completion); c != 0 {
 			return c > 0
 		}
 		if c := cmpRatioPtr(a.OnTime, b.OnTime); c != 0 {
 			return c > 0
 		}
-		if c := col.CompareString(a.UnitName, b.UnitName); c != 0 {
+		if c := bytes.Compare(a.key, b.key); c != 0 {
 			return c < 0
 		}
 		return a.UnitCode < b.UnitCode
 	})
+	for i := range all {
+		entries[i] = all[i].RankEntry
+	}
 }
 
 // cmpRatioPtr compares with nil lowest.

@@ -3,7 +3,18 @@ package domain
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
 )
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
 
 // Ratio is an exact fraction Num/Den with Den > 0. Completion figures are
 // Ratios so that comparisons with band limits are exact: 17 of 20 indicators
@@ -39,6 +50,17 @@ func (r Ratio) CmpPercent(hundredths int64) int {
 
 // Cmp compares two ratios exactly.
 func (r Ratio) Cmp(s Ratio) int {
+	if r.Num >= 0 && s.Num >= 0 && r.Den > 0 && s.Den > 0 {
+		// 128-bit products: exact, and no allocation on the board's hot path.
+		lh, ll := bits.Mul64(uint64(r.Num), uint64(s.Den))
+		rh, rl := bits.Mul64(uint64(s.Num), uint64(r.Den))
+		switch {
+		case lh != rh:
+			return cmpU64(lh, rh)
+		default:
+			return cmpU64(ll, rl)
+		}
+	}
 	left := new(big.Int).Mul(big.NewInt(r.Num), big.NewInt(s.Den))
 	right := new(big.Int).Mul(big.NewInt(s.Num), big.NewInt(r.Den))
 	return left.Cmp(right)

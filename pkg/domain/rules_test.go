@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math/big"
 	"testing"
 )
 
@@ -159,4 +160,21 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func TestRatioCmpAgreesWithExactArithmetic(t *testing.T) {
+	cases := [][2]Ratio{
+		{{17, 20}, {85, 100}}, {{1, 3}, {333333, 1000000}}, {{2, 3}, {666667, 1000000}},
+		{{1<<62 - 1, 1<<62 + 1}, {1<<62 - 3, 1<<62 - 1}}, {{0, 5}, {0, 7}}, {{5, 5}, {1, 1}},
+	}
+	for _, c := range cases {
+		a, b := c[0], c[1]
+		want := new(big.Rat).SetFrac64(a.Num, a.Den).Cmp(new(big.Rat).SetFrac64(b.Num, b.Den))
+		if got := a.Cmp(b); got != want {
+			t.Errorf("%v vs %v: got %d, want %d", a, b, got, want)
+		}
+		if got := b.Cmp(a); got != -want {
+			t.Errorf("%v vs %v: got %d, want %d", b, a, got, -want)
+		}
+	}
 }

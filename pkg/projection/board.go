@@ -104,8 +104,7 @@ func (p *Province) Board(q Query) Board {
 		r.OnTimeRate = percent(r.Tasks.OnTimeRate())
 		entries = append(entries, domain.RankEntry{UnitCode: r.Unit, UnitName: r.Name, Completion: r.Completion, OnTime: r.Tasks.OnTimeRate()})
 	}
-	ranks := domain.Rank(entries)
-	domain.SortForRanking(entries)
+	ranks := domain.RankSorted(entries)
 	for _, e := range entries {
 		r := rows[e.UnitCode]
 		r.Rank = ranks[e.UnitCode]
@@ -120,24 +119,17 @@ func (p *Province) addCommitments(q Query, rows map[string]*Row) {
 	var achieved = map[string]int64{}
 	var total = map[string]int64{}
 	for id, c := range p.commitments {
-		s := c.State()
-		r, ok := rows[s.Unit]
-		if !ok || s.Period != q.Period || len(s.Signatures) == 0 || (q.Document != "" && s.DocumentID != q.Document) {
+		unit := c.OwnerUnit()
+		r, ok := rows[unit]
+		if !ok || c.Period() != q.Period || !c.Signed() || (q.Document != "" && c.DocumentID() != q.Document) {
 			continue
 		}
 		r.Commitments = append(r.Commitments, id)
-		for _, ind := range s.Indicators {
-			if q.Area != "" && ind.Area != q.Area {
-				continue
-			}
-			w := ind.WeightMilli()
-			r.Indicators++
-			total[s.Unit] += w
-			if ind.Achieved(q.AsOf, q.Mode) {
-				r.Achieved++
-				achieved[s.Unit] += w
-			}
-		}
+		n, a, tw, aw := c.Tally(q.AsOf, q.Mode, q.Area)
+		r.Indicators += n
+		r.Achieved += a
+		total[unit] += tw
+		achieved[unit] += aw
 	}
 	for code, t := range total {
 		if t > 0 {
