@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,11 +55,29 @@ func (s *Server) getBoard(c echo.Context) error {
 			return &domain.Error{Code: domain.CodeInternal, VI: "Bảng theo dõi chưa cập nhật kịp", EN: "the board did not catch up in time", Err: err}
 		}
 	}
+	// The position is read before the board is computed, so a cached
+	// answer is never newer than the position it is filed under.
+	p, cacheable := s.cfg.Boards.(positioner)
+	var pos eventstore.Position
+	key := c.Param("period") + "?" + c.Request().URL.RawQuery
+	if cacheable {
+		pos = p.Position()
+		if body, ok := s.boards.get(key, pos); ok {
+			return c.JSONBlob(http.StatusOK, body)
+		}
+	}
 	b, err := s.cfg.Boards.Board(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, b)
+	body, err := json.Marshal(b)
+	if err != nil {
+		return domain.Internal(err, "encoding the board")
+	}
+	if cacheable {
+		s.boards.put(key, pos, body)
+	}
+	return c.JSONBlob(http.StatusOK, body)
 }
 
 func boardQuery(c echo.Context) (projection.Query, error) {

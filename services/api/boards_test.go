@@ -68,3 +68,27 @@ func TestBoardFollowsReportsAndVerification(t *testing.T) {
 		t.Fatalf("bad mode names field %q", pr.Field)
 	}
 }
+
+// The same query asked again answers from the cache, until the log moves:
+// then the next answer is fresh.
+func TestTheBoardCacheNeverServesAStaleBoard(t *testing.T) {
+	ta := newTestAPI(t)
+	p := setUp(t, ta)
+	viewer := bearer(domain.RoleViewer, "", "xem")
+	const q = "?mode=reported"
+	first := ta.do("GET", "/api/v1/boards/2021-Q2"+q, nil, viewer...)
+	again := ta.do("GET", "/api/v1/boards/2021-Q2"+q, nil, viewer...)
+	if string(first.Body) != string(again.Body) {
+		t.Fatal("the same query on an unchanged log answered differently")
+	}
+	rep := created(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators/"+p.indicator+"/reports",
+		map[string]any{"value": 85, "effective_on": "30/06/2021"}, "If-Match", "*"))
+	if err := ta.boards.WaitFor(t.Context(), rep.Position); err != nil {
+		t.Fatal(err)
+	}
+	var b projection.Board
+	ta.do("GET", "/api/v1/boards/2021-Q2"+q, nil, viewer...).json(t, &b) // no after=: only the cache could make it stale
+	if row := rowOf(t, b, "CAT"); row.Percent == nil || *row.Percent != 100 {
+		t.Fatalf("after a report the same query answered a stale board: %+v", row)
+	}
+}

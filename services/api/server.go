@@ -77,6 +77,8 @@ type Server struct {
 	metrics  *metrics
 	echo     *echo.Echo
 	rules    map[string]Rule // "METHOD path" → its access rule
+	// boards caches encoded board answers while the projection stands still.
+	boards boardCache
 	// tokenLimit runs after authorize on every protected route (nil: off).
 	tokenLimit echo.MiddlewareFunc
 }

@@ -110,6 +110,10 @@ func run(d time.Duration, clients int, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	boardAPI, boardBare, err := boardReads(ctx, filepath.Join(dir, "board.db"), clients, d)
+	if err != nil {
+		return err
+	}
 	host, _ := os.Hostname()
 	fmt.Fprintf(out, "\n## Write path (%s, %d cores, %s, %s per measurement)\n\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), host, d)
 	fmt.Fprintln(out, "| measurement | ops/s | p50 | p99 | events per commit | errors |")
@@ -123,6 +127,17 @@ func run(d time.Duration, clients int, out io.Writer) error {
 	fmt.Fprintln(out, "\nA bbolt commit makes two fdatasyncs (pages, then meta): events per fsync = events per commit ÷ 2.")
 	fmt.Fprintf(out, "ratio HTTP ÷ raw store at %d: %.1f%%\n", clients, 100*httpN.rate()/rawN.rate())
 	fmt.Fprintf(out, "CPU during the HTTP measurement (server and clients in one process): %.2f of %d cores\n", httpN.cpu, runtime.NumCPU())
+	fmt.Fprintln(out, "\n## Board reads (the demo province's 2021-Q2 board, 26 units)")
+	fmt.Fprintln(out, "\n| measurement | req/s | p50 | p99 | errors |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---:|")
+	for _, b := range []struct {
+		name string
+		r    result
+	}{{fmt.Sprintf("GET board through the API, %d clients", clients), boardAPI}, {fmt.Sprintf("trivial Echo handler, same bytes, %d clients", clients), boardBare}} {
+		fmt.Fprintf(out, "| %s | %.0f | %s | %s | %d |\n", b.name, b.r.rate(), ms(b.r.p50), ms(b.r.p99), b.r.errors)
+	}
+	fmt.Fprintf(out, "\nboard API ÷ trivial handler: %.1f%% of the requests/s; p99 %.2f× the trivial p99\n",
+		100*boardAPI.rate()/boardBare.rate(), float64(boardAPI.p99)/float64(boardBare.p99))
 	fmt.Fprintf(out, "group commit gain (%d writers ÷ 1 writer): %.1f×\n", clients, rawN.rate()/raw1.rate())
 	return nil
 }
