@@ -214,6 +214,10 @@ func (c *Commitment) State() CommitmentState {
 	return s
 }
 
+// RestoreCommitment returns the commitment a snapshot of its state
+// describes.
+func RestoreCommitment(s CommitmentState) *Commitment { return &Commitment{s: s} }
+
 // Apply evolves the commitment by one event. It never fails.
 func (c *Commitment) Apply(r Recorded) {
 	switch e := r.Event.(type) {

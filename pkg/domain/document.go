@@ -56,6 +56,9 @@ func (d *Document) Exists() bool { return d.s.ID != "" }
 // State returns a copy of the document's state.
 func (d *Document) State() DocumentState { return d.s }
 
+// RestoreDocument returns the document a snapshot of its state describes.
+func RestoreDocument(s DocumentState) *Document { return &Document{s: s} }
+
 // Apply evolves the document by one event. It never fails.
 func (d *Document) Apply(r Recorded) {
 	if e, ok := r.Event.(DocumentIssued); ok {

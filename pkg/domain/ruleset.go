@@ -67,6 +67,11 @@ type RuleSet struct {
 // Versions returns every published version, oldest effective first.
 func (s *RuleSet) Versions() []Rules { return append([]Rules(nil), s.versions...) }
 
+// RestoreRuleSet returns the rule set with these published versions.
+func RestoreRuleSet(versions []Rules) *RuleSet {
+	return &RuleSet{versions: append([]Rules(nil), versions...)}
+}
+
 // Apply evolves the rule set by one event. It never fails.
 func (s *RuleSet) Apply(r Recorded) {
 	if e, ok := r.Event.(RulesPublished); ok {

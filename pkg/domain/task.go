@@ -178,6 +178,9 @@ func (t *Task) State() TaskState {
 	return s
 }
 
+// RestoreTask returns the task a snapshot of its state describes.
+func RestoreTask(s TaskState) *Task { return &Task{s: s} }
+
 // Apply evolves the task by one event. It never fails.
 func (t *Task) Apply(r Recorded) {
 	switch e := r.Event.(type) {

@@ -103,6 +103,9 @@ func (u *Unit) State() UnitState {
 	return s
 }
 
+// RestoreUnit returns the unit a snapshot of its state describes.
+func RestoreUnit(s UnitState) *Unit { return &Unit{s: s} }
+
 // Apply evolves the unit by one event. It never fails.
 func (u *Unit) Apply(r Recorded) {
 	switch e := r.Event.(type) {

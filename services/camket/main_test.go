@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,11 +34,29 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// syncBuffer collects a child's output while the test may read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // started is a running `camket serve` child process.
 type started struct {
 	cmd        *exec.Cmd
 	url        string
-	stderr     *bytes.Buffer
+	stderr     *syncBuffer
 	firstLines string // what serve printed before saying where it listens
 }
 
@@ -48,7 +67,7 @@ func startServe(t *testing.T, dataDir string) *started {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -145,6 +164,9 @@ func TestServeStoresAcrossARestartAndStopsCleanlyOnSIGTERM(t *testing.T) {
 	}
 
 	s = startServe(t, data)
+	if !strings.Contains(s.stderr.String(), "resumed_from_checkpoint=true") {
+		t.Errorf("the restart did not resume the board projection from its checkpoint: %s", s.stderr)
+	}
 	if strings.Contains(s.firstLines, "first start") {
 		t.Errorf("a restart claims to be a first start: %q", s.firstLines)
 	}

@@ -95,6 +95,13 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.projector = projector.New(log)
+	checkpoint := filepath.Join(m.cfg.DataDir, "projection.snapshot")
+	restored, err := m.projector.Restore(ctx, checkpoint)
+	if err != nil {
+		return err
+	}
+	m.projector.SaveTo(checkpoint)
+	m.log.Info("board projection", "resumed_from_checkpoint", restored, "position", m.projector.Position())
 	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector, ContiguousPositions: true,
 		PublicBoard: m.cfg.PublicBoard}, svc, api.BearerIdentify(verifier), m.ready, m.log)
 	if err := m.registerMetrics(ctx); err != nil {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
@@ -24,8 +25,16 @@ type Projector struct {
 
 	mu       sync.RWMutex
 	province *projection.Province
+	lastID   string        // id of the event at the province's position
 	moved    chan struct{} // closed and replaced whenever the position moves
+
+	// checkpoint, when set, is where Run saves the province from time to
+	// time and when it ends.
+	checkpoint string
 }
+
+// SaveTo makes Run write checkpoints to path (see Restore and Save).
+func (p *Projector) SaveTo(path string) { p.checkpoint = path }
 
 // New returns a projector over log with an empty province.
 func New(log *eventlog.Log) *Projector {
@@ -38,6 +47,16 @@ func (p *Projector) Run(ctx context.Context) error {
 	p.mu.RLock()
 	from := p.province.Position()
 	p.mu.RUnlock()
+	unsaved, saved := 0, time.Now()
+	save := func() {
+		if p.checkpoint == "" || unsaved == 0 {
+			return
+		}
+		if err := p.Save(p.checkpoint); err == nil {
+			unsaved, saved = 0, time.Now()
+		}
+	}
+	defer save()
 	err := p.log.Store().SubscribeAll(ctx, from, func(rec eventstore.RecordedEvent) error {
 		r, _, _, err := p.log.Decode(rec)
 		if err != nil {
@@ -45,9 +64,13 @@ func (p *Projector) Run(ctx context.Context) error {
 		}
 		p.mu.Lock()
 		p.province.Apply(rec.Stream, rec.Position, r)
+		p.lastID = rec.ID.String()
 		close(p.moved)
 		p.moved = make(chan struct{})
 		p.mu.Unlock()
+		if unsaved++; unsaved >= checkpointEvents || time.Since(saved) >= checkpointEvery {
+			save()
+		}
 		return nil
 	})
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
