@@ -253,6 +253,13 @@ func TestAuditVerifyOnTheDemo(t *testing.T) {
 	if out, err := exec.Command(binary, "demo", "load", "--data", data).CombinedOutput(); err != nil {
 		t.Fatalf("demo load: %v %s", err, out)
 	}
+	if out, err := exec.Command(binary, "projector", "rebuild", "--data", data).CombinedOutput(); err != nil ||
+		!strings.Contains(string(out), "rebuilt: 624 events") {
+		t.Fatalf("projector rebuild: %v %s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(data, "projection.snapshot")); err != nil {
+		t.Fatalf("no checkpoint after the rebuild: %v", err)
+	}
 	out, err := exec.Command(binary, "audit", "verify", "--data", data).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "log intact: 624 events") {
 		t.Fatalf("audit verify of an untouched demo: %v %s", err, out)
