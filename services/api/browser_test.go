@@ -100,6 +100,29 @@ func TestBoardInARealBrowserUpdatesLive(t *testing.T) {
 		t.Fatalf("live summary: %q", summary)
 	}
 
+	// Sorting by unit name in Vietnamese collation, then reversed: "Công an
+	// tỉnh" comes before "Văn phòng UBND tỉnh", and after it once reversed.
+	order := func() string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#board tbody tr")).map(r => r.dataset.unit).join(" ") + " " + document.querySelector('button.sort[data-sort="1"]').parentNode.getAttribute("aria-sort")`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(css(`button.sort[data-sort="1"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := order(); got != "CAT UBND ascending" {
+		t.Fatalf("sorted by name: %q", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(css(`button.sort[data-sort="1"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := order(); got != "UBND CAT descending" {
+		t.Fatalf("sorted by name, reversed: %q", got)
+	}
+
 	if err := chromedp.Do(ctx, chromedp.Click(css("#lang-switch")), chromedp.WaitVisible(css(`html[lang="en"] #board`))); err != nil {
 		t.Fatalf("switching to English: %v", err)
 	}

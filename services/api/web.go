@@ -216,6 +216,7 @@ type bandView struct {
 type rowView struct {
 	Rank                                               int
 	Unit, Name, Percent, Band, BandLabel               string
+	Value                                              string // the percent for sorting; "" without a commitment
 	OnTime, Late, OpenInTime, Overdue, Width, Y, TextY int
 }
 
@@ -417,7 +418,11 @@ func (s *web) liveBoard(ctx context.Context, q projection.Query, lang string) (l
 		if r.Percent != nil {
 			w = int(*r.Percent * chartBarMax / 100)
 		}
-		v.Rows = append(v.Rows, rowView{Rank: r.Rank, Unit: r.Unit, Name: r.Name, Percent: percentText(r.Percent, lang),
+		value := ""
+		if r.Percent != nil {
+			value = strconv.FormatFloat(*r.Percent, 'f', 2, 64)
+		}
+		v.Rows = append(v.Rows, rowView{Rank: r.Rank, Unit: r.Unit, Name: r.Name, Percent: percentText(r.Percent, lang), Value: value,
 			Band: r.Band, BandLabel: labels[r.Band], OnTime: r.Tasks.CompletedOnTime, Late: r.Tasks.CompletedLate,
 			OpenInTime: r.Tasks.OpenInTime, Overdue: r.Tasks.OpenOverdue, Width: w, Y: i * chartRowH, TextY: i*chartRowH + 15})
 	}
