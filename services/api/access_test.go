@@ -34,6 +34,7 @@ var wantAccess = map[string]map[domain.Role]string{
 	"POST /api/v1/commitments/:id/sign":                          {"unit_head": "own"},
 	"GET /api/v1/rules":                                          readAccess,
 	"GET /api/v1/history/:stream":                                readAccess,
+	"GET /units/:code":                                           readAccess,
 	"GET /api/v1/import/template.xlsx":                           {"admin": "all", "office": "all"},
 	"POST /api/v1/import":                                        {"admin": "all", "office": "all"},
 	"GET /import":                                                {"admin": "all", "office": "all"},
@@ -118,7 +119,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		case strings.HasPrefix(path, "/api/v1/tasks/"):
 			id = p.task
 		}
-		return strings.NewReplacer(":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
+		return strings.NewReplacer(":code?", "CAT", ":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
 	}
 	checked := 0
 	for _, route := range routes {

@@ -36,6 +36,7 @@ func (s *Server) webRoutes() {
 	s.echo.Use(s.pageSession)
 	s.handle("GET", "/", viewers, w.boardPage)
 	s.handle("GET", "/events/board", viewers, w.boardEvents)
+	s.handle("GET", "/units/:code", readers, w.unitDrillDown)
 	s.handle("GET", "/login", public, s.getLogin)
 	s.handle("POST", "/login", public, s.postLogin)
 	s.handle("POST", "/logout", public, s.postLogout)
@@ -205,6 +206,7 @@ type liveView struct {
 	Empty       bool
 	ModeLabel   string
 	PeriodLabel string
+	Lang        string
 }
 
 type bandView struct {
@@ -397,7 +399,7 @@ func (s *web) liveBoard(ctx context.Context, q projection.Query, lang string) (l
 	}
 	t := texts[lang]
 	v := liveView{T: t, Position: uint64(at), Summary: pick(lang, b.SummaryVI, b.SummaryEN), AsOf: b.AsOfDate.Display(),
-		Empty: len(b.Rows) == 0, PeriodLabel: b.Period, ModeLabel: t.Modes[string(b.Mode)]}
+		Empty: len(b.Rows) == 0, PeriodLabel: b.Period, ModeLabel: t.Modes[string(b.Mode)], Lang: lang}
 	if v.Summary == "" {
 		v.Summary = t.NoUnits
 	}
@@ -583,7 +585,7 @@ var texts = map[string]pageTexts{
 // rather than part of the API contract in api/openapi.yaml.
 func webRoute(path string) bool {
 	switch path {
-	case "/", "/events/board", "/login", "/logout", "/static/*", "/import":
+	case "/", "/events/board", "/login", "/logout", "/static/*", "/import", "/units/:code":
 		return true
 	}
 	return false
