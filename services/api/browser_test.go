@@ -1,6 +1,9 @@
 package api
 
 import (
+	"github.com/chromedp/cdproto/browser"
+	"github.com/xuri/excelize/v2"
+
 	"context"
 	"fmt"
 	"os"
@@ -129,6 +132,36 @@ func TestBoardInARealBrowserUpdatesLive(t *testing.T) {
 	if english, summary := text("#row-CAT .pct"), text("#summary"); english != "100.00%" || !strings.HasPrefix(summary, "1 unit completed 100%") {
 		t.Fatalf("English board: CAT at %q, summary %q", english, summary)
 	}
+	// Download the workbook the way a person does, by its link on the page,
+	// and check it holds the numbers the page shows.
+	downloads := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior,
+		browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads}); err != nil {
+		t.Fatalf("allowing downloads: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(css(`a[href*="export.xlsx"]`))); err != nil {
+		t.Fatalf("clicking the Excel link: %v", err)
+	}
+	workbook := waitForFile(t, downloads, ".xlsx", 20*time.Second)
+	f, err := excelize.OpenFile(workbook)
+	if err != nil {
+		t.Fatalf("the downloaded file is not a workbook: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var catPct string
+	for _, r := range rows {
+		if len(r) > 5 && r[1] == "CAT" {
+			catPct = r[5]
+		}
+	}
+	if catPct != "100.00" || !strings.Contains(rows[0][0], "1 unit completed 100%") {
+		t.Fatalf("the downloaded workbook: CAT at %q, title %q; the page shows 100.00%%", catPct, rows[0][0])
+	}
+
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -144,4 +177,25 @@ func TestBoardInARealBrowserUpdatesLive(t *testing.T) {
 		}
 		t.Logf("screenshot kept at %s", keep)
 	}
+}
+
+// waitForFile waits, at most limit, for a finished file with the suffix in
+// dir (Chromium writes downloads under a temporary name first).
+func waitForFile(t *testing.T, dir, suffix string, limit time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), suffix) {
+				return filepath.Join(dir, e.Name())
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // polling the file system: there is no event to wait on
+	}
+	t.Fatalf("no %s file appeared in %s within %s", suffix, dir, limit)
+	return ""
 }
