@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
@@ -153,33 +154,18 @@ func (s *Service) append(ctx context.Context, call Call, id, stream string, v ev
 	return Result{ID: id, Stream: stream, Revision: res.NextExpectedRevision, Position: res.Position, Events: len(evs)}, nil
 }
 
-// StaleError is the conflict returned when the client's revision is not the
-// current one; Current is the revision now.
-type StaleError struct {
-	Stream  string
-	Current uint64
-}
-
-func (e *StaleError) Error() string { return "stale revision of " + e.Stream }
-
+// staleError is the conflict returned when the client's revision is not the
+// current one; the log learns which revision is current.
 func staleError(stream string, current uint64, cause error) *domain.Error {
-	if cause == nil {
-		cause = &StaleError{Stream: stream, Current: current}
-	} else {
-		cause = &staleWrap{StaleError{Stream: stream, Current: current}, cause}
+	err := fmt.Errorf("%s is at revision %d", stream, current)
+	if cause != nil {
+		err = fmt.Errorf("%w: %w", err, cause)
 	}
 	return &domain.Error{Code: domain.CodeConflict,
 		VI:  "Dữ liệu đã được người khác thay đổi; hãy xem phiên bản hiện tại rồi thử lại",
 		EN:  "someone else changed this since you read it; review the current version and try again",
-		Err: cause}
+		Err: err}
 }
-
-type staleWrap struct {
-	StaleError
-	cause error
-}
-
-func (w *staleWrap) Unwrap() []error { return []error{&w.StaleError, w.cause} }
 
 // newID returns the id for what call creates.
 func (c Call) newID() string {

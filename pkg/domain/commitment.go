@@ -445,11 +445,7 @@ func (c *Commitment) ReportValue(ctx Context, indicatorID, reportID string, cmd 
 	if err != nil {
 		return nil, err
 	}
-	note, err := CleanText("note", cmd.Note, MaxNoteLen, false)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := CleanEvidence(cmd.Evidence)
+	note, ev, err := cleanNoteAndEvidence(cmd.Note, cmd.Evidence)
 	if err != nil {
 		return nil, err
 	}

@@ -318,11 +318,7 @@ func (t *Task) ReportProgress(ctx Context, cmd ReportTaskProgress) ([]Event, err
 	if err != nil {
 		return nil, err
 	}
-	note, err := CleanText("note", cmd.Note, MaxNoteLen, false)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := CleanEvidence(cmd.Evidence)
+	note, ev, err := cleanNoteAndEvidence(cmd.Note, cmd.Evidence)
 	if err != nil {
 		return nil, err
 	}
@@ -346,11 +342,7 @@ func (t *Task) Complete(ctx Context, cmd CompleteTask) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	note, err := CleanText("note", cmd.Note, MaxNoteLen, false)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := CleanEvidence(cmd.Evidence)
+	note, ev, err := cleanNoteAndEvidence(cmd.Note, cmd.Evidence)
 	if err != nil {
 		return nil, err
 	}
@@ -448,6 +440,19 @@ func EffectiveDate(ctx Context, field, s string) (Date, *Error) {
 		return Date{}, Invalid(field, "Ngày hiệu lực không được sau hôm nay", "the effective date cannot be after today")
 	}
 	return d, nil
+}
+
+// cleanNoteAndEvidence checks the note and evidence every report carries.
+func cleanNoteAndEvidence(note string, evidence []EvidenceRef) (string, []EvidenceRef, *Error) {
+	n, err := CleanText("note", note, MaxNoteLen, false)
+	if err != nil {
+		return "", nil, err
+	}
+	ev, err := CleanEvidence(evidence)
+	if err != nil {
+		return "", nil, err
+	}
+	return n, ev, nil
 }
 
 // MaxEvidence is the most evidence references one report may carry.

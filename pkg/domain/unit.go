@@ -22,7 +22,8 @@ const (
 // UnitKinds lists every UnitKind, in display order.
 var UnitKinds = []UnitKind{KindDepartment, KindAgency, KindOffice, KindDistrict, KindCommune, KindMedia, KindOther}
 
-func (k UnitKind) valid() bool {
+// Valid reports whether k is one of UnitKinds.
+func (k UnitKind) Valid() bool {
 	for _, v := range UnitKinds {
 		if v == k {
 			return true
@@ -139,7 +140,7 @@ func (c RegisterUnit) Normalize() (RegisterUnit, *Error) {
 	if c.Name, err = CleanText("name", c.Name, MaxNameLen, true); err != nil {
 		return c, err
 	}
-	if !UnitKind(c.Kind).valid() {
+	if !UnitKind(c.Kind).Valid() {
 		return c, Invalid("kind", "Loại đơn vị không hợp lệ", "unknown unit kind")
 	}
 	if c.Parent != "" {

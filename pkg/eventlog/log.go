@@ -58,9 +58,6 @@ func New(store eventstore.Store, reg *domain.Registry, now func() time.Time) *Lo
 // Store returns the underlying event store.
 func (l *Log) Store() eventstore.Store { return l.store }
 
-// Registry returns the event registry.
-func (l *Log) Registry() *domain.Registry { return l.reg }
-
 // Now returns the server clock's reading.
 func (l *Log) Now() time.Time { return l.now() }
 

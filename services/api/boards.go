@@ -86,53 +86,52 @@ func boardQuery(c echo.Context) (projection.Query, error) {
 	if q.Period, verr = domain.ParsePeriod("period", c.Param("period")); verr != nil {
 		return q, verr
 	}
+	return q, boardFilters(c, &q)
+}
+
+// boardFilters reads the query parameters every board answer takes (the
+// API's, the exports' and the page's): mode, as_of, recorded_at, kind,
+// parent, document, area and q.
+func boardFilters(c echo.Context, q *projection.Query) error {
+	var verr *domain.Error
 	switch mode := c.QueryParam("mode"); mode {
 	case "", string(domain.ModeVerified):
 		q.Mode = domain.ModeVerified
 	case string(domain.ModeReported):
 		q.Mode = domain.ModeReported
 	default:
-		return q, domain.Invalid("mode", "Chế độ phải là verified (đã thẩm định) hoặc reported (tự báo cáo)", "mode must be verified or reported")
+		return domain.Invalid("mode", "Chế độ phải là verified (đã thẩm định) hoặc reported (tự báo cáo)", "mode must be verified or reported")
 	}
 	if s := c.QueryParam("as_of"); s != "" {
 		if q.AsOf.Date, verr = domain.ParseDate("as_of", s); verr != nil {
-			return q, verr
+			return verr
 		}
 	}
 	if s := c.QueryParam("recorded_at"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return q, domain.Invalid("recorded_at", "Thời điểm phải theo RFC 3339, ví dụ 2021-07-05T10:00:00+07:00", "recorded_at must be an RFC 3339 instant, e.g. 2021-07-05T10:00:00+07:00")
+			return domain.Invalid("recorded_at", "Thời điểm phải theo RFC 3339, ví dụ 2021-07-05T10:00:00+07:00", "recorded_at must be an RFC 3339 instant, e.g. 2021-07-05T10:00:00+07:00")
 		}
 		q.AsOf.Recorded = t
 	}
 	if s := c.QueryParam("kind"); s != "" {
 		q.Kind = domain.UnitKind(s)
-		if !kindKnown(q.Kind) {
-			return q, domain.Invalid("kind", "Loại đơn vị không hợp lệ", "unknown unit kind")
+		if !q.Kind.Valid() {
+			return domain.Invalid("kind", "Loại đơn vị không hợp lệ", "unknown unit kind")
 		}
 	}
 	if s := c.QueryParam("parent"); s != "" {
 		if q.Parent, verr = domain.NormalizeUnitCode("parent", s); verr != nil {
-			return q, verr
+			return verr
 		}
 	}
 	for name, dst := range map[string]*string{"document": &q.Document, "area": &q.Area, "q": &q.Search} {
 		v, verr := domain.CleanText(name, c.QueryParam(name), domain.MaxShortLen, false)
 		if verr != nil {
-			return q, verr
+			return verr
 		}
 		*dst = v
 	}
 	q.Document = strings.ToLower(q.Document)
-	return q, nil
-}
-
-func kindKnown(k domain.UnitKind) bool {
-	for _, v := range domain.UnitKinds {
-		if v == k {
-			return true
-		}
-	}
-	return false
+	return nil
 }

@@ -282,24 +282,7 @@ func (s *web) pageQuery(c echo.Context) (projection.Query, error) {
 	} else {
 		q.Period = s.defaultPeriod(c.Request().Context())
 	}
-	switch mode := c.QueryParam("mode"); mode {
-	case "", string(domain.ModeVerified):
-		q.Mode = domain.ModeVerified
-	case string(domain.ModeReported):
-		q.Mode = domain.ModeReported
-	default:
-		return q, domain.Invalid("mode", "Chế độ phải là verified (đã thẩm định) hoặc reported (tự báo cáo)", "mode must be verified or reported")
-	}
-	if k := c.QueryParam("kind"); k != "" {
-		q.Kind = domain.UnitKind(k)
-		if !kindKnown(q.Kind) {
-			return q, domain.Invalid("kind", "Loại đơn vị không hợp lệ", "unknown unit kind")
-		}
-	}
-	if q.Search, verr = domain.CleanText("q", c.QueryParam("q"), domain.MaxShortLen, false); verr != nil {
-		return q, verr
-	}
-	return q, nil
+	return q, boardFilters(c, &q)
 }
 
 // positioner is implemented by boards that can say how far they have

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -128,17 +129,7 @@ func valueText(ind domain.Indicator, v float64, lang string) string {
 	}
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	if lang == "vi" {
-		s = replaceDot(s)
+		s = strings.ReplaceAll(s, ".", ",")
 	}
 	return s
-}
-
-func replaceDot(s string) string {
-	b := []byte(s)
-	for i := range b {
-		if b[i] == '.' {
-			b[i] = ','
-		}
-	}
-	return string(b)
 }

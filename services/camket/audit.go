@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -16,17 +15,8 @@ import (
 // broken link (exit 1), or prints what it checked (exit 0). camket serve
 // must not be running on the same data directory.
 func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return fmt.Errorf("%w: camket audit verify [--data DIR]", errUsage)
-	}
-	fs := flag.NewFlagSet("camket audit verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := dataFlag(fs)
-	if help, err := parseTool(fs, args[1:]); help || err != nil {
-		return err
-	}
-	store, err := openStopped(*data)
-	if err != nil {
+	store, _, err := storeTool("audit", "verify", args, stderr)
+	if err != nil || store == nil {
 		return err
 	}
 	defer store.Close()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -17,17 +16,8 @@ import (
 // store under --data (camket serve must not be running on it). Loading
 // twice changes nothing.
 func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "load" {
-		return fmt.Errorf("%w: camket demo load [--data DIR]", errUsage)
-	}
-	fs := flag.NewFlagSet("camket demo load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := dataFlag(fs)
-	if help, err := parseTool(fs, args[1:]); help || err != nil {
-		return err
-	}
-	store, err := openStopped(*data)
-	if err != nil {
+	store, _, err := storeTool("demo", "load", args, stderr)
+	if err != nil || store == nil {
 		return err
 	}
 	defer store.Close()

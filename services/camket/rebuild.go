@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -17,21 +16,11 @@ import (
 // a stopped camket from zero into the board model and writes a fresh
 // checkpoint, replacing the old one.
 func projectorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "rebuild" {
-		return fmt.Errorf("%w: camket projector rebuild [--data DIR]", errUsage)
-	}
-	fs := flag.NewFlagSet("camket projector rebuild", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := dataFlag(fs)
-	if help, err := parseTool(fs, args[1:]); help || err != nil {
-		return err
-	}
-	store, err := openStopped(*data)
-	if err != nil {
+	store, dir, err := storeTool("projector", "rebuild", args, stderr)
+	if err != nil || store == nil {
 		return err
 	}
 	defer store.Close()
-	dir, _ := filepath.Abs(*data)
 	start := time.Now()
 	p := projector.New(eventlog.New(store, domain.NewRegistry(), time.Now))
 	head, err := store.Head(ctx)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"github.com/camket/camket/pkg/eventstore/bolt"
@@ -24,6 +25,28 @@ func parseTool(fs *flag.FlagSet, args []string) (help bool, err error) {
 		return false, fmt.Errorf("%w: %v", errUsage, err)
 	}
 	return false, nil
+}
+
+// storeTool reads `camket <name> <verb> [--data DIR]`, the shape of the
+// tools that work on a stopped camket's store, and opens that store. It
+// returns a nil store and no error when -h printed the flags, and the
+// absolute data directory.
+func storeTool(name, verb string, args []string, stderr io.Writer) (*bolt.Store, string, error) {
+	if len(args) == 0 || args[0] != verb {
+		return nil, "", fmt.Errorf("%w: camket %s %s [--data DIR]", errUsage, name, verb)
+	}
+	fs := flag.NewFlagSet("camket "+name+" "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := dataFlag(fs)
+	if help, err := parseTool(fs, args[1:]); help || err != nil {
+		return nil, "", err
+	}
+	dir, err := filepath.Abs(*data)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: --data: %v", errUsage, err)
+	}
+	store, err := openStopped(dir)
+	return store, dir, err
 }
 
 // openStopped opens the event store under the data directory for a tool;
