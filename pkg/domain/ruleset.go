@@ -34,7 +34,65 @@ type Rules struct {
 	EffectiveFrom Date   `json:"effective_from"`
 	Bands         []Band `json:"bands"`
 	Areas         []Area `json:"areas"`
-	Note          string `json:"note,omitempty"`
+	// Alerts, when set, replaces DefaultAlertRules.
+	Alerts *AlertRules `json:"alerts,omitempty"`
+	Note   string      `json:"note,omitempty"`
+}
+
+// AlertRules says when deadline alerts fire. DaysBefore lists the windows
+// before a deadline in days (0 is "due today"); an item not closed by its
+// deadline is overdue from the next day and is reminded again every
+// OverdueEveryDays days until it is closed.
+type AlertRules struct {
+	DaysBefore       []int `json:"days_before"`
+	OverdueEveryDays int   `json:"overdue_every_days"`
+}
+
+// DefaultAlertRules are due_in_7d, due_in_3d, due_in_1d, due_today, then
+// overdue weekly.
+func DefaultAlertRules() AlertRules {
+	return AlertRules{DaysBefore: []int{7, 3, 1, 0}, OverdueEveryDays: 7}
+}
+
+// Longest window and repeat the alert rules accept.
+const (
+	MaxAlertDaysBefore = 90
+	MaxOverdueEvery    = 31
+)
+
+// Validate checks the windows: distinct, 0 to MaxAlertDaysBefore, at least
+// one; the overdue repeat 1 to MaxOverdueEvery days. It sorts DaysBefore
+// longest first.
+func (a *AlertRules) Validate() *Error {
+	if len(a.DaysBefore) == 0 || len(a.DaysBefore) > 10 {
+		return Invalid("alerts.days_before", "Cần từ 1 đến 10 mốc nhắc hạn", "give 1 to 10 reminder windows")
+	}
+	seen := map[int]bool{}
+	for i, d := range a.DaysBefore {
+		f := "alerts.days_before[" + strconv.Itoa(i) + "]"
+		if d < 0 || d > MaxAlertDaysBefore {
+			return Invalid(f, "Mốc nhắc phải từ 0 đến 90 ngày trước hạn", "a window must be 0 to 90 days before the deadline")
+		}
+		if seen[d] {
+			return Invalid(f, "Mốc nhắc bị lặp", "window repeated")
+		}
+		seen[d] = true
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(a.DaysBefore)))
+	if a.OverdueEveryDays < 1 || a.OverdueEveryDays > MaxOverdueEvery {
+		return Invalid("alerts.overdue_every_days", "Nhắc quá hạn phải lặp lại sau 1 đến 31 ngày", "overdue reminders must repeat every 1 to 31 days")
+	}
+	return nil
+}
+
+// AlertRules returns the alert rules of r: its own, or the defaults.
+func (r Rules) AlertRules() AlertRules {
+	if r.Alerts == nil {
+		return DefaultAlertRules()
+	}
+	a := *r.Alerts
+	a.DaysBefore = append([]int(nil), a.DaysBefore...)
+	return a
 }
 
 // DefaultRules is version 0, in force when nothing was published.
@@ -114,7 +172,9 @@ type PublishRules struct {
 	EffectiveFrom string `json:"effective_from"`
 	Bands         []Band `json:"bands,omitempty"`
 	Areas         []Area `json:"areas,omitempty"`
-	Note          string `json:"note,omitempty"`
+	// Alerts, when missing, keeps those of the latest version.
+	Alerts *AlertRules `json:"alerts,omitempty"`
+	Note   string      `json:"note,omitempty"`
 }
 
 // Publish decides publishing a new version.
@@ -175,6 +235,17 @@ func (s *RuleSet) Publish(cmd PublishRules) ([]Event, error) {
 		if a.EN, err = CleanText(f+".en", a.EN, MaxNameLen, true); err != nil {
 			return nil, err
 		}
+	}
+	if cmd.Alerts != nil {
+		a := *cmd.Alerts
+		a.DaysBefore = append([]int(nil), a.DaysBefore...)
+		if err = a.Validate(); err != nil {
+			return nil, err
+		}
+		r.Alerts = &a
+	} else if latest.Alerts != nil {
+		a := latest.AlertRules()
+		r.Alerts = &a
 	}
 	return []Event{RulesPublished{Rules: r}}, nil
 }
