@@ -33,6 +33,7 @@ var wantAccess = map[string]map[domain.Role]string{
 	"POST /api/v1/commitments/:id/amend":                         {"admin": "all", "office": "all", "unit_head": "own"},
 	"POST /api/v1/commitments/:id/sign":                          {"unit_head": "own"},
 	"GET /api/v1/rules":                                          readAccess,
+	"GET /api/v1/alerts":                                         readAccess,
 	"GET /api/v1/history/:stream":                                readAccess,
 	"GET /units/:code":                                           readAccess,
 	"GET /api/v1/import/template.xlsx":                           {"admin": "all", "office": "all"},

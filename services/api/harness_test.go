@@ -100,7 +100,7 @@ func loadSpec(t testing.TB) routers.Router {
 	return specRouter
 }
 
-func newTestAPI(t testing.TB) *testAPI {
+func newTestAPI(t testing.TB, configure ...func(*Config)) *testAPI {
 	t.Helper()
 	store, err := bolt.Open(filepath.Join(t.TempDir(), "events.db"), bolt.Options{})
 	if err != nil {
@@ -122,7 +122,11 @@ func newTestAPI(t testing.TB) *testAPI {
 			t.Errorf("projector: %v", err)
 		}
 	})
-	s := New(Config{MaxBodyBytes: 64 << 10, RateLimit: RateLimit{PerIP: -1, PerToken: -1}, Boards: proj}, svc, testIdentify, func(ctx context.Context) error {
+	cfg := Config{MaxBodyBytes: 64 << 10, RateLimit: RateLimit{PerIP: -1, PerToken: -1}, Boards: proj}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	s := New(cfg, svc, testIdentify, func(ctx context.Context) error {
 		_, err := store.Head(ctx)
 		return err
 	}, slog.New(slog.DiscardHandler))

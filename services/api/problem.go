@@ -47,6 +47,7 @@ var problemKinds = map[domain.Code]problemKind{
 	codeMediaType:              {http.StatusUnsupportedMediaType, "Kiểu nội dung không được hỗ trợ", "Unsupported media type"},
 	codeMethod:                 {http.StatusMethodNotAllowed, "Phương thức không được hỗ trợ", "Method not allowed"},
 	codeTooMany:                {http.StatusTooManyRequests, "Quá nhiều yêu cầu", "Too many requests"},
+	codeUnavailable:            {http.StatusServiceUnavailable, "Dịch vụ tạm thời không có", "Service unavailable"},
 }
 
 // Codes of errors found by the HTTP layer itself.
@@ -56,6 +57,8 @@ const (
 	codeMediaType domain.Code = "unsupported_media_type"
 	codeMethod    domain.Code = "method_not_allowed"
 	codeTooMany   domain.Code = "too_many_requests"
+	// codeUnavailable: an optional part (alerts, evidence) is not running.
+	codeUnavailable domain.Code = "unavailable"
 )
 
 // withCurrent is an error that carries the resource's current

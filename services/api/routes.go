@@ -58,6 +58,8 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/history/:stream", readers, s.getHistory)
 	s.handle("GET", "/api/v1/audit/verify", auditors, s.verifyLog)
 
+	s.handle("GET", "/api/v1/alerts", readers, s.getAlerts)
+
 	s.handle("GET", "/api/v1/rules", readers, s.getRules)
 	s.handle("POST", "/api/v1/rules", office, s.publishRules)
 

@@ -30,6 +30,9 @@ type Config struct {
 	// ContiguousPositions tells the log verifier that positions have no
 	// gaps (true for the embedded store), so a deleted last event is found.
 	ContiguousPositions bool
+	// Alerts answers which deadline alerts were sent last (nil: the alerts
+	// route answers 503 and the board page shows none).
+	Alerts AlertFeed
 }
 
 func (c Config) withDefaults() Config {

@@ -191,6 +191,8 @@ type boardView struct {
 	// shows; built here from validated values, so trusted as URLs.
 	ExportXLSX, ExportCSV template.URL
 	Live                  liveView
+	// Alerts are the latest deadline alerts the reader may see.
+	Alerts []alertView
 }
 
 // liveView is the part of the board that live updates replace.
@@ -257,7 +259,8 @@ func (s *web) boardPage(c echo.Context) error {
 		base.CSRF = newCSRF(c)
 	}
 	page := boardView{pageBase: base, Period: q.Period.String(), Mode: string(q.Mode), Search: q.Search, Kind: string(q.Kind),
-		Periods: periodChoices(q.Period), Kinds: domain.UnitKinds, EventsURL: "/events/board?" + ev.Encode(), Live: live}
+		Periods: periodChoices(q.Period), Kinds: domain.UnitKinds, EventsURL: "/events/board?" + ev.Encode(), Live: live,
+		Alerts: s.pageAlerts(c, lang)}
 	exp := url.Values{"mode": {string(q.Mode)}, "lang": {lang}}
 	for k, v := range map[string]string{"q": q.Search, "kind": string(q.Kind)} {
 		if v != "" {

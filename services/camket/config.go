@@ -9,7 +9,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/camket/camket/pkg/auth"
 )
@@ -28,6 +30,53 @@ type Config struct {
 	// OIDC, when set, also accepts tokens from a province's OpenID Connect
 	// issuer.
 	OIDC *auth.OIDCConfig
+	// KeysDir holds the token signing key (default DATA/keys).
+	KeysDir string
+	// NATS is where alerts (and evidence) go.
+	NATS NATSConfig
+}
+
+// NATSConfig chooses the embedded server or an external one, and the
+// alert stream's retention.
+type NATSConfig struct {
+	// Listen is the embedded server's address for outside clients ("" or
+	// "off": in-process only).
+	Listen string
+	// URL, when set, replaces the embedded server with an external server
+	// or cluster (comma-separated URLs); Creds is its credentials file.
+	URL, Creds string
+	// AlertsMaxAge is how long alerts are kept; AlertsDedupe how long a
+	// message id is remembered; Replicas the stream's replication.
+	AlertsMaxAge, AlertsDedupe time.Duration
+	Replicas                   int
+}
+
+// natsFlags registers the NATS flags shared by serve and the roles.
+func natsFlags(fs *flag.FlagSet, c *NATSConfig) {
+	fs.StringVar(&c.Listen, "nats-listen", env("CAMKET_NATS_LISTEN", "127.0.0.1:4222"), "embedded NATS address for standard clients; off: none (CAMKET_NATS_LISTEN)")
+	fs.StringVar(&c.URL, "nats-url", env("CAMKET_NATS_URL", ""), "use this external NATS server or cluster instead of the embedded one (CAMKET_NATS_URL)")
+	fs.StringVar(&c.Creds, "nats-creds", env("CAMKET_NATS_CREDS", ""), "credentials file for the external NATS (CAMKET_NATS_CREDS)")
+	fs.DurationVar(&c.AlertsMaxAge, "alerts-max-age", envDuration("CAMKET_ALERTS_MAX_AGE", 365*24*time.Hour), "how long the alert stream keeps alerts (CAMKET_ALERTS_MAX_AGE)")
+	fs.DurationVar(&c.AlertsDedupe, "alerts-dedupe-window", envDuration("CAMKET_ALERTS_DEDUPE_WINDOW", 7*24*time.Hour), "how long a re-sent alert is recognised and dropped (CAMKET_ALERTS_DEDUPE_WINDOW)")
+	fs.IntVar(&c.Replicas, "nats-replicas", envInt("CAMKET_NATS_REPLICAS", 1), "replicas of the alert stream in a NATS cluster (CAMKET_NATS_REPLICAS)")
+}
+
+func (c *NATSConfig) check() error {
+	if c.Listen == "off" {
+		c.Listen = ""
+	}
+	if c.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+			return fmt.Errorf("%w: --nats-listen %q is not host:port", errUsage, c.Listen)
+		}
+	}
+	if c.AlertsMaxAge < time.Hour || c.AlertsDedupe < time.Minute || c.AlertsDedupe > c.AlertsMaxAge {
+		return fmt.Errorf("%w: --alerts-max-age must be at least 1h and --alerts-dedupe-window between 1m and the max age", errUsage)
+	}
+	if c.Replicas < 1 || c.Replicas > 5 {
+		return fmt.Errorf("%w: --nats-replicas must be 1 to 5", errUsage)
+	}
+	return nil
 }
 
 // parseServeFlags reads serve's flags; -h prints them and returns
@@ -46,6 +95,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	var oidc auth.OIDCConfig
 	fs.StringVar(&oidc.Issuer, "oidc-issuer", env("CAMKET_OIDC_ISSUER", ""), "also accept tokens from this OpenID Connect issuer (CAMKET_OIDC_ISSUER)")
 	fs.StringVar(&oidc.Audience, "oidc-audience", env("CAMKET_OIDC_AUDIENCE", ""), "audience the issuer's tokens must carry (CAMKET_OIDC_AUDIENCE)")
+	fs.StringVar(&cfg.KeysDir, "keys", env("CAMKET_KEYS_DIR", ""), "directory of the token signing key, shared by API replicas (CAMKET_KEYS_DIR; default DATA/keys)")
+	natsFlags(fs, &cfg.NATS)
 	fs.StringVar(&oidc.JWKSURL, "oidc-jwks-url", env("CAMKET_OIDC_JWKS_URL", ""), "the issuer's JWKS URL (CAMKET_OIDC_JWKS_URL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -74,12 +125,32 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 		}
 		cfg.OIDC = &oidc
 	}
+	if err := cfg.NATS.check(); err != nil {
+		return cfg, err
+	}
 	abs, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return cfg, fmt.Errorf("%w: --data %q: %v", errUsage, cfg.DataDir, err)
 	}
 	cfg.DataDir = abs
+	if cfg.KeysDir == "" {
+		cfg.KeysDir = keyDir(abs)
+	}
 	return cfg, nil
+}
+
+func envDuration(key string, fallback time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return d
+	}
+	return fallback
+}
+
+func envInt(key string, fallback int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return fallback
 }
 
 func env(key, fallback string) string {

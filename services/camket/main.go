@@ -40,6 +40,8 @@ Usage:
                            load the demo province (Kế hoạch 664, văn bản 2544, Q2 2021)
   camket audit verify [--data DIR]
                            recompute every event's hash chain; name the first broken link
+  camket alerts tail [--unit CODE] [--url nats://HOST:PORT]
+                           print deadline alerts as they are published
   camket projector rebuild [--data DIR]
                            fold the whole log from zero into the board model; new checkpoint
   camket health [--url U]  exit 0 when a running camket is ready
@@ -65,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = demoCmd(ctx, args[1:], stdout, stderr)
 	case "audit":
 		err = auditCmd(ctx, args[1:], stdout, stderr)
+	case "alerts":
+		err = alertsCmd(ctx, args[1:], stdout, stderr)
 	case "projector":
 		err = projectorCmd(ctx, args[1:], stdout, stderr)
 	case "health":

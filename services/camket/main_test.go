@@ -62,7 +62,7 @@ type started struct {
 
 func startServe(t *testing.T, dataDir string) *started {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--data", dataDir, "--http", "127.0.0.1:0")
+	cmd := exec.Command(binary, "serve", "--data", dataDir, "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +207,7 @@ func TestBadUsageExitsWith2(t *testing.T) {
 func TestSecondServeOnTheSameDataFailsWithExit1(t *testing.T) {
 	data := t.TempDir()
 	startServe(t, data)
-	cmd := exec.Command(binary, "serve", "--data", data, "--http", "127.0.0.1:0")
+	cmd := exec.Command(binary, "serve", "--data", data, "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0")
 	out, err := cmd.CombinedOutput()
 	ee, ok := err.(*exec.ExitError)
 	if !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "event store") {
@@ -220,7 +220,7 @@ func TestSecondServeOnTheSameDataFailsWithExit1(t *testing.T) {
 // the Vĩnh Phúc report said.
 func TestServeDemoShowsTheQ2Board(t *testing.T) {
 	data := t.TempDir()
-	cmd := exec.Command(binary, "serve", "--demo", "--data", data, "--http", "127.0.0.1:0")
+	cmd := exec.Command(binary, "serve", "--demo", "--data", data, "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/camket/camket/pkg/app"
@@ -19,7 +20,9 @@ import (
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/eventstore/bolt"
+	"github.com/camket/camket/services/alerter"
 	"github.com/camket/camket/services/api"
+	"github.com/camket/camket/services/natsbus"
 	"github.com/camket/camket/services/projector"
 )
 
@@ -40,6 +43,9 @@ type Main struct {
 	serving  bool // Run took over the listener
 
 	projector *projector.Projector
+	nats      *natsConn
+	alerter   *alerter.Alerter
+	alerts    *alerter.Feed
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,6 +61,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := m.Open(ctx); err != nil {
 		m.Close()
 		return err
+	}
+	if url := m.nats.ClientURL(); url != "" {
+		fmt.Fprintf(stdout, "cảnh báo hạn / deadline alerts: %s (camket alerts tail --url %s --data %s)\n", url, url, cfg.DataDir)
 	}
 	fmt.Fprintf(stdout, "camket đang chạy / is running at http://%s (data: %s)\n", m.listener.Addr(), cfg.DataDir)
 	runErr := m.Run(ctx)
@@ -75,7 +84,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("opening event store %s: %w", path, err)
 	}
 	m.store = store
-	keys, created, err := auth.LoadOrCreateKey(keyDir(m.cfg.DataDir))
+	keys, created, err := auth.LoadOrCreateKey(m.cfg.KeysDir)
 	if err != nil {
 		return fmt.Errorf("token signing key: %w", err)
 	}
@@ -86,6 +95,12 @@ func (m *Main) Open(ctx context.Context) error {
 	verifier, err := auth.NewVerifier(keys, auth.VerifierOptions{OIDC: m.cfg.OIDC})
 	if err != nil {
 		return fmt.Errorf("token verifier: %w", err)
+	}
+	if m.nats, err = openNATS(ctx, m.cfg.NATS, m.cfg.DataDir, verifier, "camket serve"); err != nil {
+		return err
+	}
+	if url := m.nats.ClientURL(); url != "" {
+		m.log.Info("embedded NATS listening; subscribe to camket.alert.<unit>.> with a camket token", "url", url)
 	}
 	log := eventlog.New(store, domain.NewRegistry(), time.Now)
 	svc := app.New(log)
@@ -102,8 +117,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.projector.SaveTo(checkpoint)
 	m.log.Info("board projection", "resumed_from_checkpoint", restored, "position", m.projector.Position())
+	m.alerter = alerter.New(log, &natsbus.Publisher{JS: m.nats.js}, alerter.Options{
+		Checkpoint: filepath.Join(m.cfg.DataDir, "alerter.checkpoint"), Logger: m.log})
+	m.alerts = alerter.NewFeed(m.nats.js)
 	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector, ContiguousPositions: true,
-		PublicBoard: m.cfg.PublicBoard}, svc, api.BearerIdentify(verifier), m.ready, m.log)
+		PublicBoard: m.cfg.PublicBoard, Alerts: m.alerts}, svc, api.BearerIdentify(verifier), m.ready, m.log)
 	if err := m.registerMetrics(ctx); err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
@@ -129,18 +147,15 @@ func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	m.serving = true
 	go func() { errc <- m.http.Serve(m.listener) }()
-	projCtx, stopProjector := context.WithCancel(ctx)
-	projDone := make(chan error, 1)
-	go func() { projDone <- m.projector.Run(projCtx) }()
-	defer func() { stopProjector(); <-projDone }()
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	bg := runBackground(bgCtx, map[string]func(context.Context) error{
+		"projector": m.projector.Run, "alerter": m.alerter.Run, "alert feed": m.alerts.Run})
+	defer func() { stopBackground(); bg.wait() }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)
-	case err := <-projDone:
-		projDone <- err // for the deferred wait
-		if err != nil {
-			return fmt.Errorf("projector: %w", err)
-		}
+	case err := <-bg.failed:
+		return err
 	case <-ctx.Done():
 	}
 	m.log.Info("shutting down: finishing in-flight requests")
@@ -162,6 +177,8 @@ func (m *Main) Close() error {
 	if m.listener != nil && !m.serving {
 		errs = append(errs, m.listener.Close())
 	}
+	m.nats.Close()
+	m.nats = nil
 	if m.store != nil {
 		if err := m.store.Close(); err != nil && !errors.Is(err, eventstore.ErrClosed) {
 			errs = append(errs, fmt.Errorf("closing store: %w", err))
@@ -170,3 +187,30 @@ func (m *Main) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// background is a set of goroutines that run until their context ends;
+// the first to fail is reported on failed.
+type background struct {
+	failed chan error
+	done   chan struct{}
+}
+
+// runBackground starts each task; a task returning nil before its context
+// ends is not a failure (it had nothing more to do).
+func runBackground(ctx context.Context, tasks map[string]func(context.Context) error) *background {
+	b := &background{failed: make(chan error, len(tasks)), done: make(chan struct{})}
+	var wg sync.WaitGroup
+	for name, run := range tasks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				b.failed <- fmt.Errorf("%s: %w", name, err)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(b.done) }()
+	return b
+}
+
+func (b *background) wait() { <-b.done }
