@@ -17,6 +17,7 @@ import (
 	"github.com/camket/camket/pkg/eventstore/bolt"
 	"github.com/camket/camket/services/alerter"
 	"github.com/camket/camket/services/natsbus"
+	"github.com/camket/camket/services/natsbus/natstest"
 )
 
 // rig is a real bbolt log, an embedded nats-server with the alert stream,
@@ -42,23 +43,7 @@ func newRig(t *testing.T, start time.Time) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	bus, err := natsbus.StartEmbedded(natsbus.EmbeddedOptions{StoreDir: filepath.Join(dir, "nats")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(bus.Shutdown)
-	nc, err := bus.Connect("alerter-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := natsbus.EnsureAlertStream(context.Background(), js, natsbus.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	_, js := natstest.Start(t, natsbus.EmbeddedOptions{StoreDir: filepath.Join(dir, "nats")})
 	clk := &clock{now: start}
 	log := eventlog.New(store, domain.NewRegistry(), clk.Now)
 	return &rig{t: t, store: store, log: log, svc: app.New(log), clk: clk, js: js,

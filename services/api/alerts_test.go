@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,30 +13,15 @@ import (
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/services/alerter"
 	"github.com/camket/camket/services/natsbus"
+	"github.com/camket/camket/services/natsbus/natstest"
 )
 
 // publishAlerts puts alerts on a real embedded NATS alert stream and
 // returns a running feed over it.
 func alertFeed(t *testing.T, msgs ...alerter.Message) *alerter.Feed {
 	t.Helper()
-	bus, err := natsbus.StartEmbedded(natsbus.EmbeddedOptions{StoreDir: filepath.Join(t.TempDir(), "nats")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(bus.Shutdown)
-	nc, err := bus.Connect("api-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, js := natstest.Start(t, natsbus.EmbeddedOptions{})
 	ctx := context.Background()
-	if _, err := natsbus.EnsureAlertStream(ctx, js, natsbus.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	for _, m := range msgs {
 		b, _ := json.Marshal(m)
 		if _, err := js.Publish(ctx, alert.Subject(m.Audience, m.Kind), b, jetstream.WithMsgID(alert.MsgID(m.Audience, m.Alert))); err != nil {

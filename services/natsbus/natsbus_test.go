@@ -12,6 +12,7 @@ import (
 
 	"github.com/camket/camket/pkg/auth"
 	"github.com/camket/camket/services/natsbus"
+	"github.com/camket/camket/services/natsbus/natstest"
 )
 
 // bus starts an embedded server listening on a free loopback port, with
@@ -27,23 +28,7 @@ func bus(t *testing.T) (*natsbus.Embedded, func(role auth.Role, unit string) str
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := natsbus.StartEmbedded(natsbus.EmbeddedOptions{StoreDir: dir + "/nats", Listen: "127.0.0.1:0", Verifier: verifier})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Shutdown)
-	nc, err := e.Connect("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := natsbus.EnsureAlertStream(context.Background(), js, natsbus.StreamOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	e, js := natstest.Start(t, natsbus.EmbeddedOptions{StoreDir: dir + "/nats", Listen: "127.0.0.1:0", Verifier: verifier})
 	issue := func(role auth.Role, unit string) string {
 		tok, err := keys.Issue("person-"+string(role)+unit, role, unit, time.Hour, time.Now())
 		if err != nil {
