@@ -1,0 +1,245 @@
+package audit
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/camket/camket/pkg/domain"
+	"github.com/camket/camket/pkg/eventlog"
+	"github.com/camket/camket/pkg/eventstore"
+)
+
+// SealerOptions tune a Sealer; zero values take the defaults.
+type SealerOptions struct {
+	// Every is how many events a checkpoint seals at most before the next
+	// one is due (default 1000).
+	Every int
+	// Idle is how long the log must stay quiet before unsealed events are
+	// sealed anyway (default one minute).
+	Idle time.Duration
+	// Logger receives one line per checkpoint written or lost to another
+	// sealer (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// SealerActor is the actor recorded on every checkpoint.
+var SealerActor = domain.Actor{Subject: "camket.sealer", Role: "system"}
+
+// Sealer follows the log and appends a domain.CheckpointSealed to
+// domain.CheckpointStream every Every events, or after Idle without new
+// events when some are unsealed. It appends with the exact expected
+// revision of the checkpoint stream, so several sealers (one per replica)
+// never write two checkpoints for the same span: the loser re-reads the
+// stream and continues from the winner's checkpoint.
+type Sealer struct {
+	log  *eventlog.Log
+	opts SealerOptions
+
+	mu           sync.Mutex
+	sealed, lost int
+}
+
+// NewSealer returns a sealer appending checkpoints through log.
+func NewSealer(log *eventlog.Log, opts SealerOptions) *Sealer {
+	if opts.Every <= 0 {
+		opts.Every = 1000
+	}
+	if opts.Idle <= 0 {
+		opts.Idle = time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Sealer{log: log, opts: opts}
+}
+
+// Counts returns how many checkpoints this sealer wrote and how many it
+// lost to another sealer that wrote first.
+func (s *Sealer) Counts() (sealed, lost int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sealed, s.lost
+}
+
+// sealerState is where a sealer stands: the chain over what it has read,
+// the last checkpoint it knows, and the checkpoint stream's version.
+type sealerState struct {
+	chain      LogChain
+	last       domain.CheckpointSealed
+	version    eventlog.Version
+	lastOthers eventstore.Position // position of the last event outside the checkpoint stream
+}
+
+// due reports whether events after the last checkpoint need sealing: some
+// are not checkpoints, and either enough have gathered or idle is true.
+func (st *sealerState) due(every int, idle bool) bool {
+	if uint64(st.chain.Position) <= st.last.Position || uint64(st.lastOthers) <= st.last.Position {
+		return false
+	}
+	return idle || st.chain.Count-st.last.Count >= uint64(every)
+}
+
+// Run seals the log until ctx ends (returning nil) or the log fails
+// (returning why). It resumes from the last checkpoint in the log.
+func (s *Sealer) Run(ctx context.Context) error {
+	var st sealerState
+	if err := s.reload(ctx, &st); err != nil {
+		return err
+	}
+	st.chain = LogChain{Position: eventstore.Position(st.last.Position), Count: st.last.Count}
+	if st.last.LogHash != "" {
+		if err := decodeHash(st.last.LogHash, &st.chain); err != nil {
+			return err
+		}
+	}
+
+	subCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	events := make(chan eventstore.RecordedEvent, 256)
+	subErr := make(chan error, 1)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		subErr <- s.log.Store().SubscribeAll(subCtx, st.chain.Position, func(rec eventstore.RecordedEvent) error {
+			select {
+			case events <- rec:
+				return nil
+			case <-subCtx.Done():
+				return subCtx.Err()
+			}
+		})
+	}()
+	defer wg.Wait()
+
+	idle := time.NewTimer(s.opts.Idle)
+	defer idle.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-subErr:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("audit: sealer subscription: %w", err)
+		case rec := <-events:
+			if err := s.follow(&st, rec); err != nil {
+				return err
+			}
+			if st.due(s.opts.Every, false) {
+				if err := s.seal(ctx, &st); err != nil {
+					return ignoreStop(ctx, err)
+				}
+			}
+			idle.Reset(s.opts.Idle)
+		case <-idle.C:
+			if st.due(s.opts.Every, true) {
+				if err := s.seal(ctx, &st); err != nil {
+					return ignoreStop(ctx, err)
+				}
+			}
+			idle.Reset(s.opts.Idle)
+		}
+	}
+}
+
+// follow chains rec into the state; a checkpoint in the log (this
+// sealer's or another's) becomes the last checkpoint known.
+func (s *Sealer) follow(st *sealerState, rec eventstore.RecordedEvent) error {
+	unsealed, hash, err := eventlog.Unseal(rec.Metadata)
+	if err != nil {
+		return fmt.Errorf("audit: sealer at %s@%d (position %d): %w", rec.Stream, rec.Revision, rec.Position, err)
+	}
+	if got := eventlog.ContentHash(rec.Stream, rec.Revision, rec.ID.String(), rec.Type, rec.Data, unsealed); got != hash {
+		return fmt.Errorf("audit: sealer refuses to seal %s@%d (position %d): %w: content hash %s, sealed %s",
+			rec.Stream, rec.Revision, rec.Position, eventlog.ErrIntegrity, got, hash)
+	}
+	st.chain.Add(rec.Position, hash)
+	if rec.Stream != domain.CheckpointStream {
+		st.lastOthers = rec.Position
+		return nil
+	}
+	if st.version.Exists && rec.Revision <= st.version.Revision {
+		return nil // already known from a reload
+	}
+	return st.learn(rec, hash)
+}
+
+// learn makes the checkpoint rec, whose sealed hash is hash, the last one
+// known.
+func (st *sealerState) learn(rec eventstore.RecordedEvent, hash string) error {
+	cp, err := decodeCheckpoint(rec)
+	if err != nil {
+		return fmt.Errorf("audit: checkpoint %s@%d: %v", rec.Stream, rec.Revision, err)
+	}
+	st.last = cp
+	st.version = eventlog.Version{Exists: true, Revision: rec.Revision, LastHash: hash}
+	return nil
+}
+
+// seal appends a checkpoint of the chain as it stands. When another
+// sealer appended first, it re-reads the checkpoint stream and returns
+// without error: the next due checkpoint follows the winner's.
+func (s *Sealer) seal(ctx context.Context, st *sealerState) error {
+	cp := domain.CheckpointSealed{
+		Position: uint64(st.chain.Position), Count: st.chain.Count, LogHash: st.chain.Hex(),
+		PreviousPosition: st.last.Position, PreviousLogHash: st.last.LogHash,
+	}
+	res, err := s.log.Append(ctx, domain.CheckpointStream, st.version, eventlog.Meta{Actor: SealerActor}, cp)
+	if _, conflict := eventstore.IsConflict(err); conflict {
+		s.mu.Lock()
+		s.lost++
+		s.mu.Unlock()
+		s.opts.Logger.Info("audit: another sealer wrote this checkpoint first", "position", cp.Position)
+		return s.reload(ctx, st)
+	}
+	if err != nil {
+		return fmt.Errorf("audit: sealing position %d: %w", cp.Position, err)
+	}
+	s.mu.Lock()
+	s.sealed++
+	s.mu.Unlock()
+	s.opts.Logger.Info("audit: log sealed", "position", cp.Position, "events", cp.Count, "log_hash", cp.LogHash, "at", res.Position)
+	return nil
+}
+
+// reload reads the last checkpoint of the checkpoint stream into st.
+func (s *Sealer) reload(ctx context.Context, st *sealerState) error {
+	recs, err := s.log.Store().ReadStream(ctx, domain.CheckpointStream, eventstore.Backwards, eventstore.End, 1)
+	if err != nil {
+		return fmt.Errorf("audit: reading the last checkpoint: %w", err)
+	}
+	if len(recs) == 0 {
+		st.last, st.version = domain.CheckpointSealed{}, eventlog.Version{}
+		return nil
+	}
+	_, hash, err := eventlog.Unseal(recs[0].Metadata)
+	if err != nil {
+		return fmt.Errorf("audit: the last checkpoint %s@%d: %w", recs[0].Stream, recs[0].Revision, err)
+	}
+	return st.learn(recs[0], hash)
+}
+
+// ignoreStop returns nil for an error caused by ctx ending, err otherwise.
+func ignoreStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// decodeHash sets c.Hash from its hex form.
+func decodeHash(h string, c *LogChain) error {
+	b, err := hex.DecodeString(h)
+	if err != nil || len(b) != len(c.Hash) {
+		return errors.New("audit: the last checkpoint's log hash is not 64 hex digits")
+	}
+	copy(c.Hash[:], b)
+	return nil
+}
