@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/eventstore/bolt"
+	"github.com/camket/camket/pkg/projection"
 )
 
 // openLog opens a bbolt store at path and a log over it.
@@ -297,5 +299,26 @@ func reseal(t *testing.T, path string) {
 	raw = bytes.ReplaceAll(raw, []byte(oldHash), []byte(newHash))
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestTheBoardIgnoresCheckpoints(t *testing.T) {
+	path := history(t)
+	fold := func() (*projection.Province, projection.Board) {
+		store, log := openLog(t, path)
+		defer store.Close()
+		p := projection.New()
+		if err := projection.Fold(context.Background(), log, p); err != nil {
+			t.Fatal(err)
+		}
+		return p, p.Board(projection.Query{Period: domain.MustParsePeriod("2021-Q2")})
+	}
+	_, before := fold()
+	store, log := openLog(t, path)
+	sealUpTo(t, store, 5, quietSealer(log, 1000))
+	store.Close()
+	p, after := fold()
+	if p.Position() != 6 || len(after.Rows) != 3 || !reflect.DeepEqual(before, after) {
+		t.Fatalf("folded to position %d; board before sealing %+v, after %+v", p.Position(), before, after)
 	}
 }
