@@ -88,14 +88,8 @@ func (st *sealerState) due(every int, idle bool) bool {
 // (returning why). It resumes from the last checkpoint in the log.
 func (s *Sealer) Run(ctx context.Context) error {
 	var st sealerState
-	if err := s.reload(ctx, &st); err != nil {
+	if err := s.resume(ctx, &st); err != nil {
 		return err
-	}
-	st.chain = LogChain{Position: eventstore.Position(st.last.Position), Count: st.last.Count}
-	if st.last.LogHash != "" {
-		if err := decodeHash(st.last.LogHash, &st.chain); err != nil {
-			return err
-		}
 	}
 
 	subCtx, stop := context.WithCancel(ctx)
@@ -149,6 +143,19 @@ func (s *Sealer) Run(ctx context.Context) error {
 	}
 }
 
+// resume sets st to the last checkpoint in the log, the chain to its
+// sealed value.
+func (s *Sealer) resume(ctx context.Context, st *sealerState) error {
+	if err := s.reload(ctx, st); err != nil {
+		return err
+	}
+	st.chain = LogChain{Position: eventstore.Position(st.last.Position), Count: st.last.Count}
+	if st.last.LogHash == "" {
+		return nil
+	}
+	return decodeHash(st.last.LogHash, &st.chain)
+}
+
 // follow chains rec into the state; a checkpoint in the log (this
 // sealer's or another's) becomes the last checkpoint known.
 func (s *Sealer) follow(st *sealerState, rec eventstore.RecordedEvent) error {
@@ -187,26 +194,34 @@ func (st *sealerState) learn(rec eventstore.RecordedEvent, hash string) error {
 // sealer appended first, it re-reads the checkpoint stream and returns
 // without error: the next due checkpoint follows the winner's.
 func (s *Sealer) seal(ctx context.Context, st *sealerState) error {
-	cp := domain.CheckpointSealed{
-		Position: uint64(st.chain.Position), Count: st.chain.Count, LogHash: st.chain.Hex(),
-		PreviousPosition: st.last.Position, PreviousLogHash: st.last.LogHash,
-	}
+	cp := st.checkpoint()
 	res, err := s.log.Append(ctx, domain.CheckpointStream, st.version, eventlog.Meta{Actor: SealerActor}, cp)
 	if _, conflict := eventstore.IsConflict(err); conflict {
-		s.mu.Lock()
-		s.lost++
-		s.mu.Unlock()
+		s.count(&s.lost)
 		s.opts.Logger.Info("audit: another sealer wrote this checkpoint first", "position", cp.Position)
 		return s.reload(ctx, st)
 	}
 	if err != nil {
 		return fmt.Errorf("audit: sealing position %d: %w", cp.Position, err)
 	}
-	s.mu.Lock()
-	s.sealed++
-	s.mu.Unlock()
+	s.count(&s.sealed)
 	s.opts.Logger.Info("audit: log sealed", "position", cp.Position, "events", cp.Count, "log_hash", cp.LogHash, "at", res.Position)
 	return nil
+}
+
+// checkpoint returns the checkpoint that seals the chain as it stands.
+func (st *sealerState) checkpoint() domain.CheckpointSealed {
+	return domain.CheckpointSealed{
+		Position: uint64(st.chain.Position), Count: st.chain.Count, LogHash: st.chain.Hex(),
+		PreviousPosition: st.last.Position, PreviousLogHash: st.last.LogHash,
+	}
+}
+
+// count adds one to a counter of s.
+func (s *Sealer) count(n *int) {
+	s.mu.Lock()
+	*n++
+	s.mu.Unlock()
 }
 
 // reload reads the last checkpoint of the checkpoint stream into st.
@@ -242,4 +257,40 @@ func decodeHash(h string, c *LogChain) error {
 	}
 	copy(c.Hash[:], b)
 	return nil
+}
+
+// SealNow reads the log from the last checkpoint to its head and, when
+// events other than checkpoints are unsealed, appends one checkpoint
+// sealing the head (for tools on a stopped store). It returns the last
+// checkpoint afterwards and whether this call wrote it; another sealer
+// writing first is an error wrapping *eventstore.ConflictError.
+func (s *Sealer) SealNow(ctx context.Context) (domain.CheckpointSealed, bool, error) {
+	var st sealerState
+	if err := s.resume(ctx, &st); err != nil {
+		return st.last, false, err
+	}
+	const page = 1024
+	for {
+		events, err := s.log.Store().ReadAll(ctx, st.chain.Position, page)
+		if err != nil {
+			return st.last, false, fmt.Errorf("audit: reading after %d: %w", st.chain.Position, err)
+		}
+		for _, rec := range events {
+			if err := s.follow(&st, rec); err != nil {
+				return st.last, false, err
+			}
+		}
+		if len(events) < page {
+			break
+		}
+	}
+	if !st.due(s.opts.Every, true) {
+		return st.last, false, nil
+	}
+	cp := st.checkpoint()
+	if _, err := s.log.Append(ctx, domain.CheckpointStream, st.version, eventlog.Meta{Actor: SealerActor}, cp); err != nil {
+		return st.last, false, fmt.Errorf("audit: sealing position %d: %w", cp.Position, err)
+	}
+	s.count(&s.sealed)
+	return cp, true, nil
 }
