@@ -19,9 +19,10 @@ type SealerOptions struct {
 	// Every is how many events a checkpoint seals at most before the next
 	// one is due (default 1000).
 	Every int
-	// Idle is how long the log must stay quiet before unsealed events are
-	// sealed anyway (default one minute).
-	Idle time.Duration
+	// Delay is how long an event may wait for a checkpoint when fewer than
+	// Every follow it (default one minute): it is counted from the first
+	// unsealed event, so a slow steady trickle is sealed too.
+	Delay time.Duration
 	// Logger receives one line per checkpoint written or lost to another
 	// sealer (default slog.Default()).
 	Logger *slog.Logger
@@ -31,8 +32,8 @@ type SealerOptions struct {
 var SealerActor = domain.Actor{Subject: "camket.sealer", Role: "system"}
 
 // Sealer follows the log and appends a domain.CheckpointSealed to
-// domain.CheckpointStream every Every events, or after Idle without new
-// events when some are unsealed. It appends with the exact expected
+// domain.CheckpointStream every Every events, or Delay after the first
+// event still unsealed. It appends with the exact expected
 // revision of the checkpoint stream, so several sealers (one per replica)
 // never write two checkpoints for the same span: the loser re-reads the
 // stream and continues from the winner's checkpoint.
@@ -49,8 +50,8 @@ func NewSealer(log *eventlog.Log, opts SealerOptions) *Sealer {
 	if opts.Every <= 0 {
 		opts.Every = 1000
 	}
-	if opts.Idle <= 0 {
-		opts.Idle = time.Minute
+	if opts.Delay <= 0 {
+		opts.Delay = time.Minute
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -76,12 +77,13 @@ type sealerState struct {
 }
 
 // due reports whether events after the last checkpoint need sealing: some
-// are not checkpoints, and either enough have gathered or idle is true.
-func (st *sealerState) due(every int, idle bool) bool {
+// are not checkpoints, and either enough have gathered or late is true
+// (they waited long enough).
+func (st *sealerState) due(every int, late bool) bool {
 	if uint64(st.chain.Position) <= st.last.Position || uint64(st.lastOthers) <= st.last.Position {
 		return false
 	}
-	return idle || st.chain.Count-st.last.Count >= uint64(every)
+	return late || st.chain.Count-st.last.Count >= uint64(every)
 }
 
 // Run seals the log until ctx ends (returning nil) or the log fails
@@ -93,13 +95,10 @@ func (s *Sealer) Run(ctx context.Context) error {
 	}
 
 	subCtx, stop := context.WithCancel(ctx)
-	defer stop()
 	events := make(chan eventstore.RecordedEvent, 256)
 	subErr := make(chan error, 1)
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		subErr <- s.log.Store().SubscribeAll(subCtx, st.chain.Position, func(rec eventstore.RecordedEvent) error {
 			select {
 			case events <- rec:
@@ -108,11 +107,14 @@ func (s *Sealer) Run(ctx context.Context) error {
 				return subCtx.Err()
 			}
 		})
-	}()
-	defer wg.Wait()
+	})
+	defer func() { stop(); wg.Wait() }()
 
-	idle := time.NewTimer(s.opts.Idle)
-	defer idle.Stop()
+	// The delay timer runs while events wait for a checkpoint: from the
+	// first unsealed one, not reset by later ones.
+	delay := time.NewTimer(s.opts.Delay)
+	delay.Stop()
+	armed := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -131,14 +133,21 @@ func (s *Sealer) Run(ctx context.Context) error {
 					return ignoreStop(ctx, err)
 				}
 			}
-			idle.Reset(s.opts.Idle)
-		case <-idle.C:
+		case <-delay.C:
+			armed = false
 			if st.due(s.opts.Every, true) {
 				if err := s.seal(ctx, &st); err != nil {
 					return ignoreStop(ctx, err)
 				}
 			}
-			idle.Reset(s.opts.Idle)
+		}
+		switch waiting := st.due(s.opts.Every, true); {
+		case waiting && !armed:
+			delay.Reset(s.opts.Delay)
+			armed = true
+		case !waiting && armed:
+			delay.Stop()
+			armed = false
 		}
 	}
 }

@@ -105,7 +105,7 @@ func sealUpTo(t testing.TB, store eventstore.Store, upTo eventstore.Position, se
 }
 
 func quietSealer(log *eventlog.Log, every int) *audit.Sealer {
-	return audit.NewSealer(log, audit.SealerOptions{Every: every, Idle: 10 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	return audit.NewSealer(log, audit.SealerOptions{Every: every, Delay: 10 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
 }
 
 func TestTwoSealersNeverSealTheSameSpanTwice(t *testing.T) {
@@ -320,5 +320,42 @@ func TestTheBoardIgnoresCheckpoints(t *testing.T) {
 	p, after := fold()
 	if p.Position() != 6 || len(after.Rows) != 3 || !reflect.DeepEqual(before, after) {
 		t.Fatalf("folded to position %d; board before sealing %+v, after %+v", p.Position(), before, after)
+	}
+}
+
+// Events arriving more often than Delay but fewer than Every still get
+// sealed: the delay runs from the first unsealed event.
+func TestASlowTrickleIsSealedWithinTheDelay(t *testing.T) {
+	store, log := openLog(t, filepath.Join(t.TempDir(), "events.db"))
+	sealer := audit.NewSealer(log, audit.SealerOptions{Every: 1000, Delay: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- sealer.Run(ctx) }()
+	ticker := time.NewTicker(10 * time.Millisecond)
+	for i := range 50 { // 500 ms, every gap far shorter than the delay
+		<-ticker.C
+		appendUnit(t, log, fmt.Sprintf("T%02d", i), 1)
+	}
+	ticker.Stop()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	cps := checkpoints(t, store)
+	if len(cps) == 0 || cps[0].Position >= 40 {
+		t.Fatalf("checkpoints during a 500 ms trickle with a 50 ms delay: %+v", cps)
+	}
+	t.Logf("%d checkpoints during the trickle, the first sealing position %d", len(cps), cps[0].Position)
+}
+
+func TestASealerRefusesToSealAnAlteredEvent(t *testing.T) {
+	path := history(t)
+	flipAfter(t, path, []byte(`"name":"Sở Y t`)) // 'ế' loses its lead byte's low bit
+	_, log := openLog(t, path)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := quietSealer(log, 1000).Run(ctx)
+	if !errors.Is(err, eventlog.ErrIntegrity) || !strings.Contains(err.Error(), "refuses to seal unit-SYT@0 (position 3)") {
+		t.Fatalf("got %v, want a refusal naming unit-SYT@0", err)
 	}
 }
