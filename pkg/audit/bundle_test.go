@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"github.com/camket/camket/pkg/audit"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventstore"
@@ -153,5 +155,24 @@ func TestABundleCutShortOrWithoutHeaderFails(t *testing.T) {
 				t.Fatalf("got %v, want …%s…", err, c.want)
 			}
 		})
+	}
+}
+
+func TestExportRefusesALogThatDoesNotVerify(t *testing.T) {
+	path := sealedHistory(t)
+	editEvents(t, path, func(b *bbolt.Bucket) error { return b.Delete(key(4)) })
+	store, err := bolt.Open(path, bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var buf bytes.Buffer
+	_, err = audit.Export(context.Background(), store, &buf, time.Now(), audit.Options{ContiguousPositions: true})
+	var brk *audit.Break
+	if !errors.As(err, &brk) || brk.Position != 5 {
+		t.Fatalf("export of a log missing position 4: %v", err)
+	}
+	if _, err := audit.VerifyBundle(context.Background(), &buf); err == nil {
+		t.Fatalf("what export wrote before refusing verifies as a bundle:\n%s", buf.Bytes())
 	}
 }
