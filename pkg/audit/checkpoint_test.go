@@ -200,6 +200,19 @@ func TestTamperingWithASealedBboltFileIsNamed(t *testing.T) {
 		position eventstore.Position
 		reason   string
 	}{
+		{"a byte of an event's metadata", func(t *testing.T, path string) {
+			store, err := bolt.Open(path, bolt.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, err := store.ReadAll(context.Background(), 3, 1) // position 4
+			store.Close()
+			if err != nil || len(recs) != 1 {
+				t.Fatalf("position 4: %v", err)
+			}
+			id := recs[0].ID.String()
+			flipAfter(t, path, []byte(`"event_id":"`+id[:len(id)-1])) // the id's last hex digit
+		}, "unit-STP", 1, 4, "does not match sealed hash"},
 		{"a deleted event", func(t *testing.T, path string) {
 			editEvents(t, path, func(b *bbolt.Bucket) error { return b.Delete(key(4)) })
 		}, "unit-STP", 2, 5, "events 4..4 are missing"},
