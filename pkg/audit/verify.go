@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
 )
@@ -33,6 +34,14 @@ type Report struct {
 	// Heads maps each stream to the hash of its last event: publish it and
 	// anyone can later check the log still ends where it ended.
 	Heads map[string]string `json:"-"`
+	// Checkpoints is how many checkpoints were recomputed and held.
+	Checkpoints int `json:"checkpoints"`
+	// Sealed is the last position a checkpoint sealed: events after it
+	// are checked by their streams' chains only, until the next checkpoint.
+	Sealed eventstore.Position `json:"sealed"`
+	// LogHash is the log's chain hash at Head (see LogChain): publish it
+	// and anyone can later check the log up to Head is unchanged.
+	LogHash string `json:"log_hash"`
 }
 
 // Options tune Verify.
@@ -46,11 +55,16 @@ type Options struct {
 // Verify reads the whole log in position order and checks each event: its
 // sealed hash matches its bytes, it names the previous event's hash of its
 // stream, revisions follow 0, 1, 2, … per stream, and (with
-// ContiguousPositions) positions have no gap. It returns the report and,
-// at the first failure, a *Break naming the stream, revision and position.
+// ContiguousPositions) positions have no gap. It also chains every event
+// into the log hash (LogChain) and recomputes each checkpoint of
+// domain.CheckpointStream against it. It returns the report and, at the
+// first failure, a *Break naming the stream, revision and position of the
+// event or checkpoint that does not hold, and why.
 func Verify(ctx context.Context, r Reader, opts Options) (Report, error) {
 	rep := Report{Heads: map[string]string{}}
 	next := map[string]uint64{}
+	var chain LogChain
+	var checkpoints checkpointChecker
 	var after eventstore.Position
 	const page = 1024
 	for {
@@ -76,12 +90,21 @@ func Verify(ctx context.Context, r Reader, opts Options) (Report, error) {
 				return brk("%v", err)
 			}
 			rep.Heads[ev.Stream] = hash
+			chain.Add(ev.Position, hash)
+			checkpoints.add(chain)
+			if ev.Stream == domain.CheckpointStream {
+				if reason := checkpoints.check(ev); reason != "" {
+					return brk("%s", reason)
+				}
+			}
 			next[ev.Stream] = ev.Revision + 1
 			after = ev.Position
 			rep.Events++
 		}
 		if len(events) < page {
 			rep.Streams, rep.Head = len(rep.Heads), after
+			rep.Checkpoints, rep.Sealed = checkpoints.count, eventstore.Position(checkpoints.last.Position)
+			rep.LogHash = chain.Hex()
 			return rep, nil
 		}
 	}

@@ -80,6 +80,7 @@ func NewRegistry() *Registry {
 	register[ValueVerified](r, 1)
 	register[ValueRejected](r, 1)
 	register[RulesPublished](r, 1)
+	register[CheckpointSealed](r, 1)
 	return r
 }
 

@@ -60,16 +60,23 @@ type Verification struct {
 	Events  int                 `json:"events"`
 	Streams int                 `json:"streams"`
 	Head    eventstore.Position `json:"head"`
-	Break   *audit.Break        `json:"break,omitempty"`
-	Took    string              `json:"took"`
+	// Checkpoints recomputed and held; Sealed is the last position they
+	// seal; LogHash is the log's chain hash at Head.
+	Checkpoints int                 `json:"checkpoints"`
+	Sealed      eventstore.Position `json:"sealed"`
+	LogHash     string              `json:"log_hash"`
+	Break       *audit.Break        `json:"break,omitempty"`
+	Took        string              `json:"took"`
 }
 
-// verifyLog answers GET /api/v1/audit/verify: every event's hash and every
-// stream's chain recomputed; the first broken link named.
+// verifyLog answers GET /api/v1/audit/verify: every event's hash, every
+// stream's chain and every checkpoint recomputed; the first broken link
+// named.
 func (s *Server) verifyLog(c echo.Context) error {
 	start := time.Now()
 	rep, err := audit.Verify(c.Request().Context(), s.svc.Log().Store(), audit.Options{ContiguousPositions: s.cfg.ContiguousPositions})
-	v := Verification{Intact: err == nil, Events: rep.Events, Streams: rep.Streams, Head: rep.Head}
+	v := Verification{Intact: err == nil, Events: rep.Events, Streams: rep.Streams, Head: rep.Head,
+		Checkpoints: rep.Checkpoints, Sealed: rep.Sealed, LogHash: rep.LogHash}
 	var brk *audit.Break
 	switch {
 	case errors.As(err, &brk):

@@ -40,6 +40,12 @@ Usage:
                            load the demo province (Kế hoạch 664, văn bản 2544, Q2 2021)
   camket audit verify [--data DIR]
                            recompute every event's hash chain; name the first broken link
+  camket audit verify --bundle FILE
+                           check an exported bundle offline, with no server and no data dir
+  camket audit export [--data DIR] --out FILE
+                           write the verified log and its checkpoints as a JSON Lines bundle
+  camket audit seal [--data DIR]
+                           append a checkpoint sealing the whole log up to its head
   camket alerts tail [--unit CODE] [--url nats://HOST:PORT]
                            print deadline alerts as they are published
   camket projector rebuild [--data DIR]
