@@ -34,6 +34,10 @@ type Config struct {
 	KeysDir string
 	// NATS is where alerts (and evidence) go.
 	NATS NATSConfig
+	// SealEvery and SealDelay: a checkpoint seals the log every SealEvery
+	// events, or SealDelay after the first unsealed one.
+	SealEvery int
+	SealDelay time.Duration
 }
 
 // NATSConfig chooses the embedded server or an external one, and the
@@ -97,6 +101,8 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&oidc.Audience, "oidc-audience", env("CAMKET_OIDC_AUDIENCE", ""), "audience the issuer's tokens must carry (CAMKET_OIDC_AUDIENCE)")
 	fs.StringVar(&cfg.KeysDir, "keys", env("CAMKET_KEYS_DIR", ""), "directory of the token signing key, shared by API replicas (CAMKET_KEYS_DIR; default DATA/keys)")
 	natsFlags(fs, &cfg.NATS)
+	fs.IntVar(&cfg.SealEvery, "seal-every", envInt("CAMKET_SEAL_EVERY", 1000), "seal the log with a checkpoint every N events (CAMKET_SEAL_EVERY)")
+	fs.DurationVar(&cfg.SealDelay, "seal-delay", envDuration("CAMKET_SEAL_DELAY", time.Minute), "longest an event waits for a checkpoint (CAMKET_SEAL_DELAY)")
 	fs.StringVar(&oidc.JWKSURL, "oidc-jwks-url", env("CAMKET_OIDC_JWKS_URL", ""), "the issuer's JWKS URL (CAMKET_OIDC_JWKS_URL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -124,6 +130,9 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 			return cfg, fmt.Errorf("%w: --oidc-issuer, --oidc-audience and --oidc-jwks-url go together", errUsage)
 		}
 		cfg.OIDC = &oidc
+	}
+	if cfg.SealEvery < 1 || cfg.SealDelay < time.Second {
+		return cfg, fmt.Errorf("%w: --seal-every must be at least 1 and --seal-delay at least 1s", errUsage)
 	}
 	if err := cfg.NATS.check(); err != nil {
 		return cfg, err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/audit"
 	"github.com/camket/camket/pkg/auth"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
@@ -46,6 +47,7 @@ type Main struct {
 	nats      *natsConn
 	alerter   *alerter.Alerter
 	alerts    *alerter.Feed
+	sealer    *audit.Sealer
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -120,6 +122,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.alerter = alerter.New(log, &natsbus.Publisher{JS: m.nats.js}, alerter.Options{
 		Checkpoint: filepath.Join(m.cfg.DataDir, "alerter.checkpoint"), Logger: m.log})
 	m.alerts = alerter.NewFeed(m.nats.js)
+	m.sealer = audit.NewSealer(log, audit.SealerOptions{Every: m.cfg.SealEvery, Delay: m.cfg.SealDelay, Logger: m.log})
 	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector, ContiguousPositions: true,
 		PublicBoard: m.cfg.PublicBoard, Alerts: m.alerts}, svc, api.BearerIdentify(verifier), m.ready, m.log)
 	if err := m.registerMetrics(ctx); err != nil {
@@ -149,7 +152,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { errc <- m.http.Serve(m.listener) }()
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	bg := runBackground(bgCtx, map[string]func(context.Context) error{
-		"projector": m.projector.Run, "alerter": m.alerter.Run, "alert feed": m.alerts.Run})
+		"projector": m.projector.Run, "alerter": m.alerter.Run, "alert feed": m.alerts.Run, "sealer": m.runSealer})
 	defer func() { stopBackground(); bg.wait() }()
 	select {
 	case err := <-errc:
@@ -186,6 +189,16 @@ func (m *Main) Close() error {
 		m.store = nil
 	}
 	return errors.Join(errs...)
+}
+
+// runSealer seals the log with checkpoints. A failure (an event that no
+// longer matches its hash) is for the auditors, not a reason to stop
+// serving: it is logged, and `camket audit verify` names the break.
+func (m *Main) runSealer(ctx context.Context) error {
+	if err := m.sealer.Run(ctx); err != nil && ctx.Err() == nil {
+		m.log.Error("log sealer stopped; run camket audit verify", "err", err)
+	}
+	return nil
 }
 
 // background is a set of goroutines that run until their context ends;
