@@ -1,0 +1,484 @@
+package esdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/EventStore/EventStore-Client-Go/v4/protos/shared"
+	"github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+)
+
+// streamsDouble is an in-process TEST DOUBLE of the EventStoreDB gRPC
+// Streams service (event_store.client.streams.Streams), built on the client
+// library's own generated types. It holds its log in memory. It is not
+// EventStoreDB: what it shows about the backend holds only as far as it
+// behaves like the server, which is why the suite also runs against a real
+// server when CAMKET_ESDB_URL is set.
+//
+// It implements:
+//   - Append: the four expected-revision checks, WrongExpectedVersion with
+//     the current revision or no stream, Success with the current revision
+//     and the commit/prepare position of the last event written;
+//   - Read of one stream, forwards from a revision or backwards from a
+//     revision or the end, with a count, and StreamNotFound;
+//   - Read of $all, forwards from the start or a position (inclusive) or
+//     backwards from the end or a position (exclusive), with a count;
+//   - subscriptions to $all from the start, a position (exclusive) or the
+//     end, with stream-name or event-type filters (prefixes or a regex), a
+//     confirmation, a checkpoint and CaughtUp once caught up, then live
+//     events;
+//   - faults for tests: dropSubscriptions ends every running subscription
+//     with Unavailable, dropAfter ends the next one after n events, and
+//     stall holds every Append and Read until released or cancelled.
+//
+// It does not implement: BatchAppend, Delete, Tombstone, stream
+// subscriptions, link resolution, stream metadata and ACLs,
+// authentication, max-search windows (it checkpoints only when caught up),
+// explicit transactions, leader election, gossip or the ServerFeatures
+// service (the client treats it as absent), and durability.
+//
+// Positions imitate the server's: byte offsets into a log that starts
+// with system events, so they grow with gaps, and an event's commit and
+// prepare positions are equal.
+type streamsDouble struct {
+	streams.UnimplementedStreamsServer
+
+	mu            sync.Mutex
+	log           []doubleEvent
+	lastRevision  map[string]uint64 // per stream with events
+	nextPosition  uint64
+	changed       chan struct{} // closed and replaced on every append
+	drop          chan struct{} // closed and replaced by dropSubscriptions
+	dropAfterNext int           // the next subscription drops after this many events (0: never)
+	stalled       chan struct{} // when not nil, calls wait until it is closed
+	subscriptions []*streams.ReadReq_Options
+}
+
+type doubleEvent struct {
+	id       *shared.UUID
+	stream   string
+	revision uint64
+	position uint64
+	metadata map[string]string // type, content-type, created
+	custom   []byte
+	data     []byte
+}
+
+// newStreamsDouble starts the double on a loopback port and returns it with
+// the connection string that reaches it. It stops when t ends.
+func newStreamsDouble(t testing.TB) (*streamsDouble, string) {
+	t.Helper()
+	d := &streamsDouble{
+		lastRevision: map[string]uint64{},
+		changed:      make(chan struct{}),
+		drop:         make(chan struct{}),
+	}
+	// A server's log never starts empty: system events come first.
+	d.seed("$epoch-information", "$epoch-information")
+	d.seed("$$$scavenges", "$metadata")
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	srv := grpc.NewServer()
+	streams.RegisterStreamsServer(srv, d)
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	return d, "esdb://" + lis.Addr().String() + "?tls=false"
+}
+
+func (d *streamsDouble) seed(stream, typ string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.write(stream, &streams.AppendReq_ProposedMessage{
+		Id:       &shared.UUID{Value: &shared.UUID_String_{String_: "00000000-0000-0000-0000-000000000000"}},
+		Metadata: map[string]string{"type": typ, "content-type": "application/json"},
+		Data:     []byte(`{}`),
+	})
+}
+
+// write adds one event to the log; d.mu is held.
+func (d *streamsDouble) write(stream string, msg *streams.AppendReq_ProposedMessage) doubleEvent {
+	rev, exists := d.lastRevision[stream]
+	if exists {
+		rev++
+	}
+	meta := map[string]string{
+		"type":         msg.GetMetadata()["type"],
+		"content-type": msg.GetMetadata()["content-type"],
+		"created":      strconv.FormatInt(time.Now().UnixNano()/100, 10),
+	}
+	ev := doubleEvent{id: msg.GetId(), stream: stream, revision: rev, position: d.nextPosition,
+		metadata: meta, custom: msg.GetCustomMetadata(), data: msg.GetData()}
+	d.log = append(d.log, ev)
+	d.lastRevision[stream] = rev
+	// A record takes its bytes plus a header, as in the server's log.
+	d.nextPosition += uint64(64 + len(stream) + len(ev.data) + len(ev.custom) + len(meta["type"]))
+	return ev
+}
+
+// dropSubscriptions ends every running subscription with Unavailable, as
+// when a node goes away.
+func (d *streamsDouble) dropSubscriptions() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	close(d.drop)
+	d.drop = make(chan struct{})
+}
+
+// dropAfter makes the next subscription end with Unavailable after it sent
+// n events.
+func (d *streamsDouble) dropAfter(n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.dropAfterNext = n
+}
+
+// stall holds every Append and Read until the returned release is called.
+func (d *streamsDouble) stall() (release func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ch := make(chan struct{})
+	d.stalled = ch
+	return func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if d.stalled == ch {
+			d.stalled = nil
+		}
+		close(ch)
+	}
+}
+
+// subscribed returns the options of every subscription received so far.
+func (d *streamsDouble) subscribed() []*streams.ReadReq_Options {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]*streams.ReadReq_Options(nil), d.subscriptions...)
+}
+
+// wait blocks while the double is stalled.
+func (d *streamsDouble) wait(ctx context.Context) error {
+	d.mu.Lock()
+	ch := d.stalled
+	d.mu.Unlock()
+	if ch == nil {
+		return nil
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return status.FromContextError(ctx.Err()).Err()
+	}
+}
+
+// Append implements the Append call.
+func (d *streamsDouble) Append(srv streams.Streams_AppendServer) error {
+	first, err := srv.Recv()
+	if err != nil {
+		return err
+	}
+	opts := first.GetOptions()
+	if opts == nil {
+		return status.Error(codes.InvalidArgument, "append: options must come first")
+	}
+	var msgs []*streams.AppendReq_ProposedMessage
+	for {
+		req, err := srv.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, req.GetProposedMessage())
+	}
+	if err := d.wait(srv.Context()); err != nil {
+		return err
+	}
+	stream := string(opts.GetStreamIdentifier().GetStreamName())
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	last, exists := d.lastRevision[stream]
+	if wrong := checkExpected(opts, last, exists); wrong != nil {
+		return srv.SendAndClose(&streams.AppendResp{Result: &streams.AppendResp_WrongExpectedVersion_{WrongExpectedVersion: wrong}})
+	}
+	var ev doubleEvent
+	for _, m := range msgs {
+		ev = d.write(stream, m)
+	}
+	close(d.changed)
+	d.changed = make(chan struct{})
+	return srv.SendAndClose(&streams.AppendResp{Result: &streams.AppendResp_Success_{Success: &streams.AppendResp_Success{
+		CurrentRevisionOption: &streams.AppendResp_Success_CurrentRevision{CurrentRevision: ev.revision},
+		PositionOption: &streams.AppendResp_Success_Position{Position: &streams.AppendResp_Position{
+			CommitPosition: ev.position, PreparePosition: ev.position}},
+	}}})
+}
+
+// checkExpected returns nil when the append may go ahead, else the
+// server's WrongExpectedVersion answer.
+func checkExpected(opts *streams.AppendReq_Options, last uint64, exists bool) *streams.AppendResp_WrongExpectedVersion {
+	wrong := &streams.AppendResp_WrongExpectedVersion{}
+	ok := true
+	switch e := opts.GetExpectedStreamRevision().(type) {
+	case *streams.AppendReq_Options_Any:
+		wrong.ExpectedRevisionOption = &streams.AppendResp_WrongExpectedVersion_ExpectedAny{ExpectedAny: &shared.Empty{}}
+	case *streams.AppendReq_Options_NoStream:
+		ok = !exists
+		wrong.ExpectedRevisionOption = &streams.AppendResp_WrongExpectedVersion_ExpectedNoStream{ExpectedNoStream: &shared.Empty{}}
+	case *streams.AppendReq_Options_StreamExists:
+		ok = exists
+		wrong.ExpectedRevisionOption = &streams.AppendResp_WrongExpectedVersion_ExpectedStreamExists{ExpectedStreamExists: &shared.Empty{}}
+	case *streams.AppendReq_Options_Revision:
+		ok = exists && last == e.Revision
+		wrong.ExpectedRevisionOption = &streams.AppendResp_WrongExpectedVersion_ExpectedRevision{ExpectedRevision: e.Revision}
+	}
+	if ok {
+		return nil
+	}
+	if exists {
+		wrong.CurrentRevisionOption = &streams.AppendResp_WrongExpectedVersion_CurrentRevision{CurrentRevision: last}
+	} else {
+		wrong.CurrentRevisionOption = &streams.AppendResp_WrongExpectedVersion_CurrentNoStream{CurrentNoStream: &shared.Empty{}}
+	}
+	return wrong
+}
+
+// Read implements the Read call: stream reads, $all reads and $all
+// subscriptions.
+func (d *streamsDouble) Read(req *streams.ReadReq, srv streams.Streams_ReadServer) error {
+	if err := d.wait(srv.Context()); err != nil {
+		return err
+	}
+	opts := req.GetOptions()
+	match, err := filterOf(opts)
+	if err != nil {
+		return err
+	}
+	switch {
+	case opts.GetSubscription() != nil && opts.GetAll() != nil:
+		return d.subscribe(opts, match, srv)
+	case opts.GetSubscription() != nil:
+		return status.Error(codes.Unimplemented, "the double has no stream subscriptions")
+	case opts.GetAll() != nil:
+		return d.readAll(opts, match, srv)
+	default:
+		return d.readStream(opts, srv)
+	}
+}
+
+func (d *streamsDouble) readStream(opts *streams.ReadReq_Options, srv streams.Streams_ReadServer) error {
+	so := opts.GetStream()
+	stream := string(so.GetStreamIdentifier().GetStreamName())
+	d.mu.Lock()
+	var evs []doubleEvent
+	for _, ev := range d.log {
+		if ev.stream == stream {
+			evs = append(evs, ev)
+		}
+	}
+	d.mu.Unlock()
+	if len(evs) == 0 {
+		return srv.Send(&streams.ReadResp{Content: &streams.ReadResp_StreamNotFound_{StreamNotFound: &streams.ReadResp_StreamNotFound{
+			StreamIdentifier: so.GetStreamIdentifier()}}})
+	}
+	backwards := opts.GetReadDirection() == streams.ReadReq_Options_Backwards
+	from := uint64(0)
+	switch r := so.GetRevisionOption().(type) {
+	case *streams.ReadReq_Options_StreamOptions_Revision:
+		from = r.Revision
+	case *streams.ReadReq_Options_StreamOptions_End:
+		from = ^uint64(0)
+	}
+	var out []doubleEvent
+	for i := range evs {
+		ev := evs[i]
+		if backwards {
+			ev = evs[len(evs)-1-i]
+		}
+		if (!backwards && ev.revision >= from) || (backwards && ev.revision <= from) {
+			out = append(out, ev)
+		}
+	}
+	return sendEvents(srv, out, opts.GetCount())
+}
+
+func (d *streamsDouble) readAll(opts *streams.ReadReq_Options, match func(doubleEvent) bool, srv streams.Streams_ReadServer) error {
+	ao := opts.GetAll()
+	backwards := opts.GetReadDirection() == streams.ReadReq_Options_Backwards
+	d.mu.Lock()
+	log := append([]doubleEvent(nil), d.log...)
+	d.mu.Unlock()
+	var out []doubleEvent
+	for i := range log {
+		ev := log[i]
+		if backwards {
+			ev = log[len(log)-1-i]
+		}
+		keep := match(ev)
+		switch p := ao.GetAllOption().(type) {
+		case *streams.ReadReq_Options_AllOptions_Position:
+			if backwards {
+				keep = keep && ev.position < p.Position.GetCommitPosition()
+			} else {
+				keep = keep && ev.position >= p.Position.GetCommitPosition()
+			}
+		case *streams.ReadReq_Options_AllOptions_End:
+			keep = keep && backwards
+		}
+		if keep {
+			out = append(out, ev)
+		}
+	}
+	return sendEvents(srv, out, opts.GetCount())
+}
+
+// subscribe serves a subscription to $all until the client leaves, the
+// double drops it, or the server stops.
+func (d *streamsDouble) subscribe(opts *streams.ReadReq_Options, match func(doubleEvent) bool, srv streams.Streams_ReadServer) error {
+	d.mu.Lock()
+	d.subscriptions = append(d.subscriptions, proto.Clone(opts).(*streams.ReadReq_Options))
+	dropAfter := d.dropAfterNext
+	d.dropAfterNext = 0
+	drop := d.drop
+	next := 0 // index in d.log of the next event to consider
+	switch p := opts.GetAll().GetAllOption().(type) {
+	case *streams.ReadReq_Options_AllOptions_Position:
+		for next < len(d.log) && d.log[next].position <= p.Position.GetCommitPosition() {
+			next++
+		}
+	case *streams.ReadReq_Options_AllOptions_End:
+		next = len(d.log)
+	}
+	d.mu.Unlock()
+	if err := srv.Send(&streams.ReadResp{Content: &streams.ReadResp_Confirmation{Confirmation: &streams.ReadResp_SubscriptionConfirmation{
+		SubscriptionId: fmt.Sprintf("double-%p", srv)}}}); err != nil {
+		return err
+	}
+	sent, caughtUp := 0, false
+	for {
+		d.mu.Lock()
+		pending := append([]doubleEvent(nil), d.log[next:]...)
+		next = len(d.log)
+		changed := d.changed
+		d.mu.Unlock()
+		for _, ev := range pending {
+			if !match(ev) {
+				continue
+			}
+			if dropAfter > 0 && sent == dropAfter {
+				return status.Error(codes.Unavailable, "streamsDouble: subscription dropped on purpose")
+			}
+			if err := srv.Send(readResp(ev)); err != nil {
+				return err
+			}
+			sent++
+		}
+		if !caughtUp {
+			caughtUp = true
+			if err := d.sendCaughtUp(srv); err != nil {
+				return err
+			}
+		}
+		select {
+		case <-changed:
+		case <-drop:
+			return status.Error(codes.Unavailable, "streamsDouble: subscription dropped on purpose")
+		case <-srv.Context().Done():
+			return status.FromContextError(srv.Context().Err()).Err()
+		}
+	}
+}
+
+func (d *streamsDouble) sendCaughtUp(srv streams.Streams_ReadServer) error {
+	d.mu.Lock()
+	var at uint64
+	if n := len(d.log); n > 0 {
+		at = d.log[n-1].position
+	}
+	d.mu.Unlock()
+	err := srv.Send(&streams.ReadResp{Content: &streams.ReadResp_Checkpoint_{Checkpoint: &streams.ReadResp_Checkpoint{
+		CommitPosition: at, PreparePosition: at}}})
+	if err != nil {
+		return err
+	}
+	return srv.Send(&streams.ReadResp{Content: &streams.ReadResp_CaughtUp_{CaughtUp: &streams.ReadResp_CaughtUp{}}})
+}
+
+func sendEvents(srv streams.Streams_ReadServer, evs []doubleEvent, count uint64) error {
+	for i, ev := range evs {
+		if uint64(i) >= count {
+			break
+		}
+		if err := srv.Send(readResp(ev)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readResp(ev doubleEvent) *streams.ReadResp {
+	return &streams.ReadResp{Content: &streams.ReadResp_Event{Event: &streams.ReadResp_ReadEvent{
+		Event: &streams.ReadResp_ReadEvent_RecordedEvent{
+			Id:               ev.id,
+			StreamIdentifier: &shared.StreamIdentifier{StreamName: []byte(ev.stream)},
+			StreamRevision:   ev.revision,
+			PreparePosition:  ev.position,
+			CommitPosition:   ev.position,
+			Metadata:         ev.metadata,
+			CustomMetadata:   ev.custom,
+			Data:             ev.data,
+		},
+		Position: &streams.ReadResp_ReadEvent_CommitPosition{CommitPosition: ev.position},
+	}}}
+}
+
+// filterOf returns the event predicate of a read's filter.
+func filterOf(opts *streams.ReadReq_Options) (func(doubleEvent) bool, error) {
+	f := opts.GetFilter()
+	if f == nil {
+		return func(doubleEvent) bool { return true }, nil
+	}
+	expr, byStream := f.GetStreamIdentifier(), true
+	if expr == nil {
+		expr, byStream = f.GetEventType(), false
+	}
+	var re *regexp.Regexp
+	if expr.GetRegex() != "" {
+		var err error
+		if re, err = regexp.Compile(expr.GetRegex()); err != nil {
+			return nil, status.Error(codes.InvalidArgument, err.Error())
+		}
+	}
+	prefixes := expr.GetPrefix()
+	return func(ev doubleEvent) bool {
+		subject := ev.metadata["type"]
+		if byStream {
+			subject = ev.stream
+		}
+		if re != nil {
+			return re.MatchString(subject)
+		}
+		for _, p := range prefixes {
+			if strings.HasPrefix(subject, p) {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
