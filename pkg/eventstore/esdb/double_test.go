@@ -65,6 +65,7 @@ type streamsDouble struct {
 	dropAfterNext int           // the next subscription drops after this many events (0: never)
 	stalled       chan struct{} // when not nil, calls wait until it is closed
 	subscriptions []*streams.ReadReq_Options
+	newSubscriber chan struct{} // closed and replaced on every subscription
 }
 
 type doubleEvent struct {
@@ -82,9 +83,10 @@ type doubleEvent struct {
 func newStreamsDouble(t testing.TB) (*streamsDouble, string) {
 	t.Helper()
 	d := &streamsDouble{
-		lastRevision: map[string]uint64{},
-		changed:      make(chan struct{}),
-		drop:         make(chan struct{}),
+		lastRevision:  map[string]uint64{},
+		changed:       make(chan struct{}),
+		drop:          make(chan struct{}),
+		newSubscriber: make(chan struct{}),
 	}
 	// A server's log never starts empty: system events come first.
 	d.seed("$epoch-information", "$epoch-information")
@@ -153,13 +155,16 @@ func (d *streamsDouble) stall() (release func()) {
 	defer d.mu.Unlock()
 	ch := make(chan struct{})
 	d.stalled = ch
+	var once sync.Once
 	return func() {
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		if d.stalled == ch {
-			d.stalled = nil
-		}
-		close(ch)
+		once.Do(func() {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			if d.stalled == ch {
+				d.stalled = nil
+			}
+			close(ch)
+		})
 	}
 }
 
@@ -168,6 +173,26 @@ func (d *streamsDouble) subscribed() []*streams.ReadReq_Options {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return append([]*streams.ReadReq_Options(nil), d.subscriptions...)
+}
+
+// waitSubscribed waits until the double has received n subscriptions and
+// returns their options, failing t after limit.
+func (d *streamsDouble) waitSubscribed(t *testing.T, n int, limit time.Duration) []*streams.ReadReq_Options {
+	t.Helper()
+	deadline := time.After(limit)
+	for {
+		d.mu.Lock()
+		subs, next := append([]*streams.ReadReq_Options(nil), d.subscriptions...), d.newSubscriber
+		d.mu.Unlock()
+		if len(subs) >= n {
+			return subs
+		}
+		select {
+		case <-next:
+		case <-deadline:
+			t.Fatalf("gave up after %s: the double received %d subscriptions, want %d", limit, len(subs), n)
+		}
+	}
 }
 
 // wait blocks while the double is stalled.
@@ -353,6 +378,8 @@ func (d *streamsDouble) readAll(opts *streams.ReadReq_Options, match func(double
 func (d *streamsDouble) subscribe(opts *streams.ReadReq_Options, match func(doubleEvent) bool, srv streams.Streams_ReadServer) error {
 	d.mu.Lock()
 	d.subscriptions = append(d.subscriptions, proto.Clone(opts).(*streams.ReadReq_Options))
+	close(d.newSubscriber)
+	d.newSubscriber = make(chan struct{})
 	dropAfter := d.dropAfterNext
 	d.dropAfterNext = 0
 	drop := d.drop

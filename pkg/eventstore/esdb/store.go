@@ -155,7 +155,14 @@ func (s *Store) check(ctx context.Context) error {
 		return eventstore.ErrClosed
 	default:
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// gRPC may see the deadline pass a moment before ctx reports it.
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // scope returns a context that also ends when the store closes.
