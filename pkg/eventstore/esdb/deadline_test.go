@@ -15,7 +15,7 @@ import (
 func TestCallsEndAtTheirDeadlineWhenTheServerStopsAnswering(t *testing.T) {
 	double, url := newStreamsDouble(t)
 	st := openStore(t, url, Options{})
-	mustAppend(t, st, "deadline", events(1, "before")...)
+	appendEvents(t, st, "deadline", 1, "before")
 	release := double.stall()
 	defer release()
 

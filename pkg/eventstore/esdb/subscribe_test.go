@@ -61,11 +61,16 @@ func events(n int, label string) []eventstore.EventData {
 	return evs
 }
 
-func mustAppend(t *testing.T, st eventstore.Store, stream string, evs ...eventstore.EventData) eventstore.AppendResult {
+// appendEvents appends n new events labelled label to stream, or the
+// events given, and fails t on any error.
+func appendEvents(t *testing.T, st eventstore.Store, stream string, n int, label string, given ...eventstore.EventData) eventstore.AppendResult {
 	t.Helper()
-	res, err := st.Append(t.Context(), stream, eventstore.Any(), evs...)
+	if len(given) == 0 {
+		given = events(n, label)
+	}
+	res, err := st.Append(t.Context(), stream, eventstore.Any(), given...)
 	if err != nil {
-		t.Fatalf("Append(%q): %v", stream, err)
+		t.Fatalf("Append(%q, %d events): %v", stream, len(given), err)
 	}
 	return res
 }
@@ -93,7 +98,7 @@ func TestSubscriptionResumesAfterTheLastDeliveredEventWhenDropped(t *testing.T) 
 	double, url := newStreamsDouble(t)
 	st := openStore(t, url, Options{})
 	for i := range 5 {
-		mustAppend(t, st, fmt.Sprintf("drop-%d", i%2), events(2, "past")...)
+		appendEvents(t, st, fmt.Sprintf("drop-%d", i%2), 2, "past")
 	}
 	double.dropAfter(4) // during catch-up
 	d := newDelivery()
@@ -105,8 +110,8 @@ func TestSubscriptionResumesAfterTheLastDeliveredEventWhenDropped(t *testing.T) 
 	double.waitSubscribed(t, 2, waitLimit)
 	double.dropSubscriptions() // while live
 	double.waitSubscribed(t, 3, waitLimit)
-	mustAppend(t, st, "drop-live", events(3, "live")...)
-	mustAppend(t, st, "drop-0", events(2, "live")...)
+	appendEvents(t, st, "drop-live", 3, "live")
+	appendEvents(t, st, "drop-0", 2, "live")
 	got := d.waitFor(t, 15)
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
@@ -138,14 +143,14 @@ func TestSubscriptionFiltersToTheCategoriesOnTheServer(t *testing.T) {
 	if _, err := st.Append(t.Context(), "plan-1", eventstore.Any(), events(1, "outside")...); !errors.Is(err, eventstore.ErrInvalidArgument) {
 		t.Fatalf("Append to a stream outside the categories: got %v, want ErrInvalidArgument", err)
 	}
-	mustAppend(t, everything, "unit-SNV", events(2, "unit")...)
-	mustAppend(t, everything, "plan-1", events(2, "other category")...)
-	mustAppend(t, everything, "units-X", events(1, "lookalike")...)
+	appendEvents(t, everything, "unit-SNV", 2, "unit")
+	appendEvents(t, everything, "plan-1", 2, "other category")
+	appendEvents(t, everything, "units-X", 1, "lookalike")
 	system := events(1, "system")
 	system[0].Type = "$system.event"
-	mustAppend(t, everything, "task-1", system...)
-	last := mustAppend(t, st, "task-1", events(1, "task")...)
-	mustAppend(t, everything, "plan-2", events(1, "after")...)
+	appendEvents(t, everything, "task-1", 0, "", system...)
+	last := appendEvents(t, st, "task-1", 1, "task")
+	appendEvents(t, everything, "plan-2", 1, "after")
 
 	d := newDelivery()
 	ctx, cancel := context.WithCancel(t.Context())
@@ -153,7 +158,7 @@ func TestSubscriptionFiltersToTheCategoriesOnTheServer(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { errc <- st.SubscribeAll(ctx, eventstore.Start, d.handle) }()
 	d.waitFor(t, 3)
-	mustAppend(t, st, "unit-SNV", events(1, "live")...)
+	appendEvents(t, st, "unit-SNV", 1, "live")
 	got := d.waitFor(t, 4)
 	cancel()
 	<-errc
