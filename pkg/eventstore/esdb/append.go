@@ -32,13 +32,18 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	for i, ev := range events {
 		proposed[i] = esdb.EventData{EventID: ev.ID, EventType: ev.Type, ContentType: contentType(ev.Data), Data: ev.Data, Metadata: ev.Metadata}
 	}
-	res, err := s.client.AppendToStream(ctx, s.serverName(stream), esdb.AppendToStreamOptions{ExpectedRevision: toExpected(expected)}, proposed...)
+	ctx, client, end, err := s.begin(ctx)
+	if err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	defer end()
+	res, err := client.AppendToStream(ctx, s.serverName(stream), esdb.AppendToStreamOptions{ExpectedRevision: toExpected(expected)}, proposed...)
 	if err != nil {
 		// The code is read on the client's own error, before anything wraps it.
 		if conflict, ok := conflictFrom(err, stream, expected); ok {
 			return eventstore.AppendResult{}, conflict
 		}
-		return eventstore.AppendResult{}, s.fail(ctx, "esdb: append", err)
+		return eventstore.AppendResult{}, s.fail(ctx, client, "esdb: append", err)
 	}
 	return eventstore.AppendResult{NextExpectedRevision: res.NextExpectedVersion, Position: eventstore.Position(res.CommitPosition)}, nil
 }

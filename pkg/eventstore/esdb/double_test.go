@@ -41,8 +41,10 @@ import (
 //     confirmation, a checkpoint and CaughtUp once caught up, then live
 //     events;
 //   - faults for tests: dropSubscriptions ends every running subscription
-//     with Unavailable, dropAfter ends the next one after n events, and
-//     stall holds every Append and Read until released or cancelled.
+//     with Unavailable, dropAfter ends the next one after n events, stall
+//     holds every Append and Read until released or cancelled, and down
+//     and restart stop the server and start it again at the same address
+//     with the same log.
 //
 // It does not implement: BatchAppend, Delete, Tombstone, stream
 // subscriptions, link resolution, stream metadata and ACLs,
@@ -64,6 +66,8 @@ type streamsDouble struct {
 	drop          chan struct{} // closed and replaced by dropSubscriptions
 	dropAfterNext int           // the next subscription drops after this many events (0: never)
 	stalled       chan struct{} // when not nil, calls wait until it is closed
+	srv           *grpc.Server // the server answering at addr; replaced by restart
+	addr          string
 	subscriptions []*streams.ReadReq_Options
 	newSubscriber chan struct{} // closed and replaced on every subscription
 }
@@ -91,15 +95,45 @@ func newStreamsDouble(t testing.TB) (*streamsDouble, string) {
 	// A server's log never starts empty: system events come first.
 	d.seed("$epoch-information", "$epoch-information")
 	d.seed("$$$scavenges", "$metadata")
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	d.serve(t, "127.0.0.1:0")
+	t.Cleanup(func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		d.srv.Stop()
+	})
+	return d, "esdb://" + d.addr + "?tls=false"
+}
+
+// serve answers at addr with a new gRPC server.
+func (d *streamsDouble) serve(t testing.TB, addr string) {
+	t.Helper()
+	lis, err := net.Listen("tcp", addr)
 	if err != nil {
-		t.Fatalf("listen: %v", err)
+		t.Fatalf("listen on %s: %v", addr, err)
 	}
 	srv := grpc.NewServer()
 	streams.RegisterStreamsServer(srv, d)
 	go func() { _ = srv.Serve(lis) }()
-	t.Cleanup(srv.Stop)
-	return d, "esdb://" + lis.Addr().String() + "?tls=false"
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.srv, d.addr = srv, lis.Addr().String()
+}
+
+// down stops answering, closing every connection and call, as a node that
+// went away; restart answers again at the same address with the same log.
+func (d *streamsDouble) down() {
+	d.mu.Lock()
+	srv := d.srv
+	d.mu.Unlock()
+	srv.Stop()
+}
+
+func (d *streamsDouble) restart(t testing.TB) {
+	t.Helper()
+	d.mu.Lock()
+	addr := d.addr
+	d.mu.Unlock()
+	d.serve(t, addr)
 }
 
 func (d *streamsDouble) seed(stream, typ string) {

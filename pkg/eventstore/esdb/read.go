@@ -36,9 +36,14 @@ func (s *Store) ReadStream(ctx context.Context, stream string, dir eventstore.Di
 	case from == eventstore.End:
 		return nil, nil // nothing lies after the end
 	}
-	rs, err := s.client.ReadStream(ctx, s.serverName(stream), opts, uint64(limit))
+	ctx, client, end, err := s.begin(ctx)
 	if err != nil {
-		return nil, s.fail(ctx, "esdb: read stream", err)
+		return nil, err
+	}
+	defer end()
+	rs, err := client.ReadStream(ctx, s.serverName(stream), opts, uint64(limit))
+	if err != nil {
+		return nil, s.fail(ctx, client, "esdb: read stream", err)
 	}
 	defer rs.Close()
 	var out []eventstore.RecordedEvent
@@ -50,7 +55,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, dir eventstore.Di
 		case isStreamNotFound(err):
 			return nil, nil
 		case err != nil:
-			return nil, s.fail(ctx, "esdb: read stream", err)
+			return nil, s.fail(ctx, client, "esdb: read stream", err)
 		}
 		ev, err := s.recorded(resolved)
 		if err != nil {
@@ -124,9 +129,14 @@ func (s *Store) Head(ctx context.Context) (eventstore.Position, error) {
 // server starts before from.
 func (s *Store) readAllPage(ctx context.Context, dir esdb.Direction, from esdb.AllPosition) ([]eventstore.RecordedEvent, *esdb.Position, error) {
 	again, continues := from.(esdb.Position)
-	rs, err := s.client.ReadAll(ctx, esdb.ReadAllOptions{Direction: dir, From: from}, uint64(s.opts.ReadBatch))
+	ctx, client, end, err := s.begin(ctx)
 	if err != nil {
-		return nil, nil, s.fail(ctx, "esdb: read $all", err)
+		return nil, nil, err
+	}
+	defer end()
+	rs, err := client.ReadAll(ctx, esdb.ReadAllOptions{Direction: dir, From: from}, uint64(s.opts.ReadBatch))
+	if err != nil {
+		return nil, nil, s.fail(ctx, client, "esdb: read $all", err)
 	}
 	defer rs.Close()
 	var (
@@ -140,7 +150,7 @@ func (s *Store) readAllPage(ctx context.Context, dir esdb.Direction, from esdb.A
 			break
 		}
 		if err != nil {
-			return nil, nil, s.fail(ctx, "esdb: read $all", err)
+			return nil, nil, s.fail(ctx, client, "esdb: read $all", err)
 		}
 		n++
 		rec := resolved.OriginalEvent()

@@ -75,11 +75,17 @@ func (o Options) validate() error {
 // Store is the EventStoreDB backend of eventstore.Store. It is safe for
 // concurrent use.
 type Store struct {
-	client *esdb.Client
-	opts   Options
+	conf *esdb.Configuration
+	opts Options
 
-	closeOnce sync.Once
-	closing   chan struct{} // closed by Close
+	mu     sync.Mutex
+	client *esdb.Client // replaced by renew when it gives up
+	closed bool
+	calls  sync.WaitGroup // running calls, each using a client
+
+	lifetime    context.Context // ends when Close begins
+	endLifetime context.CancelFunc
+	closeOnce   sync.Once
 }
 
 var _ eventstore.Store = (*Store)(nil)
@@ -106,9 +112,11 @@ func Open(ctx context.Context, connString string, opts Options) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("%w: esdb: %v", eventstore.ErrInvalidArgument, err)
 	}
-	s := &Store{client: client, opts: opts, closing: make(chan struct{})}
+	s := &Store{conf: conf, client: client, opts: opts}
+	// The store outlives Open's context but keeps its values.
+	s.lifetime, s.endLifetime = context.WithCancel(context.WithoutCancel(ctx))
 	if err := s.ping(ctx); err != nil {
-		_ = client.Close()
+		_ = s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -125,35 +133,83 @@ func clientLogger(logger *slog.Logger) esdb.LoggingFunc {
 
 // ping reads the last event of $all.
 func (s *Store) ping(ctx context.Context) error {
-	rs, err := s.client.ReadAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
+	ctx, client, end, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer end()
+	rs, err := client.ReadAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: esdb.End{}}, 1)
 	if err == nil {
 		defer rs.Close()
 		_, err = rs.Recv()
 	}
 	if err != nil && !isEOF(err) {
-		return s.fail(ctx, "esdb: open", err)
+		return s.fail(ctx, client, "esdb: open", err)
 	}
 	return nil
 }
 
-// Close closes the connection. Calls after Close return ErrClosed and
-// running subscriptions end with ErrClosed; a second Close returns
-// ErrClosed.
+// Close ends running calls and subscriptions (they return ErrClosed),
+// waits for them, and closes the connection. Calls after Close return
+// ErrClosed; so does a second Close.
 func (s *Store) Close() error {
 	err := eventstore.ErrClosed
 	s.closeOnce.Do(func() {
-		close(s.closing)
+		s.mu.Lock()
+		s.closed = true
+		s.endLifetime()
+		s.mu.Unlock()
+		s.calls.Wait()
 		err = s.client.Close()
 	})
 	return err
 }
 
+// begin starts one call. It refuses a closed store or a done context, and
+// returns the client to use, a context that also ends when Close begins,
+// and end, to run once the call no longer uses the client. Close waits for
+// every end before closing the client: the v4 client panics when it is
+// closed under a running call.
+func (s *Store) begin(ctx context.Context) (context.Context, *esdb.Client, func(), error) {
+	if err := s.check(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, nil, nil, eventstore.ErrClosed
+	}
+	s.calls.Add(1)
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(s.lifetime, cancel)
+	return ctx, s.client, func() { stop(); cancel(); s.calls.Done() }, nil
+}
+
+// renew replaces dead, a client that answered ErrorCodeConnectionClosed
+// while the store is open, with a new one. The v4 client closes itself for
+// good when a (re)discovery runs out of attempts, as when the only node is
+// down for longer than maxDiscoverAttempts × discoveryInterval; without
+// this the store would fail every call until the process restarts. The
+// dead client is not closed: it has stopped already, and closing it under
+// a call that still holds it would panic.
+func (s *Store) renew(dead *esdb.Client) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.client != dead {
+		return // closing, or another call renewed it already
+	}
+	fresh, err := esdb.NewClient(s.conf)
+	if err != nil {
+		return // the configuration was valid at Open: not expected
+	}
+	s.client = fresh
+	s.opts.Logger.Warn("esdb: the client gave up on the server; connecting again with a new one")
+}
+
 // check refuses a call on a closed store or with a done context.
 func (s *Store) check(ctx context.Context) error {
-	select {
-	case <-s.closing:
+	if s.lifetime.Err() != nil {
 		return eventstore.ErrClosed
-	default:
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -165,32 +221,31 @@ func (s *Store) check(ctx context.Context) error {
 	return nil
 }
 
-// scope returns a context that also ends when the store closes.
+// scope returns a context that also ends when Close begins.
 func (s *Store) scope(ctx context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		select {
-		case <-s.closing:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	return ctx, cancel
+	stop := context.AfterFunc(s.lifetime, cancel)
+	return ctx, func() { stop(); cancel() }
 }
 
-// fail turns an error of the client into the port's: ErrClosed once the
-// store is closed, ctx.Err() once the caller's context is done (the client
+// fail turns an error of client into the port's: ErrClosed once the store
+// is closed, ctx.Err() once the caller's context is done (the client
 // reports those as its own codes), and the client's error wrapped with op
-// otherwise.
-func (s *Store) fail(ctx context.Context, op string, err error) error {
+// otherwise. A client that gave up is renewed for the next call.
+func (s *Store) fail(ctx context.Context, client *esdb.Client, op string, err error) error {
 	if cerr := s.check(ctx); cerr != nil {
 		return cerr
 	}
-	var e *esdb.Error
-	if errors.As(err, &e) && e.IsErrorCode(esdb.ErrorCodeConnectionClosed) {
-		return fmt.Errorf("%s: %w (%v)", op, eventstore.ErrClosed, err)
+	if gaveUp(err) {
+		s.renew(client)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// gaveUp reports whether err says the client closed itself.
+func gaveUp(err error) bool {
+	var e *esdb.Error
+	return errors.As(err, &e) && e.IsErrorCode(esdb.ErrorCodeConnectionClosed)
 }
 
 // serverName is the name of stream on the server.

@@ -65,8 +65,16 @@ func (e handlerError) Error() string { return e.err.Error() }
 // every event handled, until it drops or handle fails. delivered says
 // whether any event was handled.
 func (s *Store) follow(ctx context.Context, last *eventstore.Position, handle func(eventstore.RecordedEvent) error) (delivered bool, err error) {
-	sub, err := s.client.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{From: serverPosition(*last), Filter: s.filter()})
+	ctx, client, end, err := s.begin(ctx)
 	if err != nil {
+		return false, err
+	}
+	defer end()
+	sub, err := client.SubscribeToAll(ctx, esdb.SubscribeToAllOptions{From: serverPosition(*last), Filter: s.filter()})
+	if err != nil {
+		if gaveUp(err) {
+			s.renew(client)
+		}
 		return false, err
 	}
 	defer sub.Close()
@@ -103,7 +111,7 @@ func permanent(err error) bool {
 	if errors.As(err, &e) {
 		switch e.Code() {
 		case esdb.ErrorCodeUnauthenticated, esdb.ErrorCodeAccessDenied, esdb.ErrorCodeUnsupportedFeature,
-			esdb.ErrorCodeStreamDeleted, esdb.ErrorCodeParsing, esdb.ErrorCodeConnectionClosed:
+			esdb.ErrorCodeStreamDeleted, esdb.ErrorCodeParsing:
 			return true
 		}
 	}

@@ -202,3 +202,44 @@ func TestFilterWithoutCategoriesLeavesOutSystemStreams(t *testing.T) {
 		})
 	}
 }
+
+// Against the double only: it stands in for a single node that goes down
+// for longer than the client's discovery attempts, so that the client
+// closes itself, and comes back with its log.
+func TestStoreAndSubscriptionRecoverWhenTheServerComesBack(t *testing.T) {
+	double, url := newStreamsDouble(t)
+	st := openStore(t, url+"&maxDiscoverAttempts=1&discoveryInterval=10&gossipTimeout=1", Options{MaxRetryDelay: 100 * time.Millisecond})
+	appendEvents(t, st, "restart", 3, "before")
+	d := newDelivery()
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() { errc <- st.SubscribeAll(ctx, eventstore.Start, d.handle) }()
+	d.waitFor(t, 3)
+
+	double.down()
+	for i := range 3 {
+		_, err := st.Append(t.Context(), "restart", eventstore.Any(), events(1, "while down")...)
+		if err == nil || errors.Is(err, eventstore.ErrClosed) {
+			t.Fatalf("Append %d while the server is down: got %v, want a connection error that is not ErrClosed", i, err)
+		}
+	}
+	double.restart(t)
+	deadline := time.After(waitLimit)
+	for {
+		_, err := st.Append(t.Context(), "restart", eventstore.Any(), events(1, "after")...)
+		if err == nil {
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("Append still failing %s after the server came back: %v", waitLimit, err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	d.waitFor(t, 4)
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("SubscribeAll after cancel: got %v, want context.Canceled", err)
+	}
+	checkSameAsLog(t, st, d.waitFor(t, 4))
+}
