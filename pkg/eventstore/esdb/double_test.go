@@ -66,7 +66,7 @@ type streamsDouble struct {
 	drop          chan struct{} // closed and replaced by dropSubscriptions
 	dropAfterNext int           // the next subscription drops after this many events (0: never)
 	stalled       chan struct{} // when not nil, calls wait until it is closed
-	srv           *grpc.Server // the server answering at addr; replaced by restart
+	srv           *grpc.Server  // the server answering at addr; replaced by restart
 	addr          string
 	subscriptions []*streams.ReadReq_Options
 	newSubscriber chan struct{} // closed and replaced on every subscription
