@@ -33,9 +33,9 @@ func (s *Store) SubscribeAll(ctx context.Context, after eventstore.Position, han
 	delay := time.Duration(0)
 	for {
 		delivered, err := s.follow(scoped, &last, handle)
-		var he handlerError
-		if errors.As(err, &he) {
-			return he.err
+		var final finalError
+		if errors.As(err, &final) {
+			return final.err
 		}
 		if cerr := s.check(ctx); cerr != nil {
 			return cerr
@@ -56,10 +56,12 @@ func (s *Store) SubscribeAll(ctx context.Context, after eventstore.Position, han
 	}
 }
 
-// handlerError carries the handler's own error through follow.
-type handlerError struct{ err error }
+// finalError ends a subscription without another attempt. It carries the
+// handler's own error (returned as is) or the error of an event the
+// backend cannot convert.
+type finalError struct{ err error }
 
-func (e handlerError) Error() string { return e.err.Error() }
+func (e finalError) Error() string { return e.err.Error() }
 
 // follow runs one server subscription after *last, advancing *last past
 // every event handled, until it drops or handle fails. delivered says
@@ -92,10 +94,10 @@ func (s *Store) follow(ctx context.Context, last *eventstore.Position, handle fu
 		}
 		ev, err := s.recorded(msg.EventAppeared)
 		if err != nil {
-			return delivered, handlerError{err}
+			return delivered, finalError{err}
 		}
 		if err := handle(ev); err != nil {
-			return delivered, handlerError{err}
+			return delivered, finalError{err}
 		}
 		*last, delivered = ev.Position, true
 		if ctx.Err() != nil {
