@@ -9,7 +9,6 @@ import (
 	"github.com/EventStore/EventStore-Client-Go/v4/protos/streams"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
 )
 
 // Read implements the Read call: stream reads, $all reads and $all
@@ -105,7 +104,7 @@ func (d *streamsDouble) readAll(opts *streams.ReadReq_Options, match func(double
 // double drops it, or the server stops.
 func (d *streamsDouble) subscribe(opts *streams.ReadReq_Options, match func(doubleEvent) bool, srv streams.Streams_ReadServer) error {
 	d.mu.Lock()
-	d.subscriptions = append(d.subscriptions, proto.Clone(opts).(*streams.ReadReq_Options))
+	d.subscriptions = append(d.subscriptions, opts) // gRPC hands each call a request of its own
 	close(d.newSubscriber)
 	d.newSubscriber = make(chan struct{})
 	dropAfter := d.dropAfterNext
