@@ -93,7 +93,7 @@ var _ eventstore.Store = (*Store)(nil)
 // Open connects to the server named by connString, an esdb:// or
 // esdb+discover:// connection string such as
 // "esdb://localhost:2113?tls=false" or
-// "esdb+discover://admin:changeit@node1:2113,node2:2113?tlsCAFile=ca.crt".
+// "esdb+discover://camket:secret@esdb.example.vn:2113?tlsCAFile=ca.crt".
 // It reads the end of $all once, within ctx, so that a wrong address,
 // certificate or password fails here rather than at the first append. It
 // returns ErrInvalidArgument for a connection string or Options it cannot
