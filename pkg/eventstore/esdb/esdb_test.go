@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -25,7 +26,8 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // TestConformance runs the port's conformance suite against the server
 // named by CAMKET_ESDB_URL, or else against streamsDouble. Every store gets
 // a stream prefix of its own, so that all of them share one server (or one
-// double) and each still starts with an empty log.
+// double) and each still starts with an empty log. Waits get 30s: a remote
+// server, or the double on a loaded machine, may be slow.
 func TestConformance(t *testing.T) {
 	url := os.Getenv("CAMKET_ESDB_URL")
 	run := uuid.NewString()[:8]
@@ -39,7 +41,7 @@ func TestConformance(t *testing.T) {
 	storetest.RunWith(t, func(t *testing.T) eventstore.Store {
 		prefix := fmt.Sprintf("camket-test-%s-%d_", run, n.Add(1))
 		return openStore(t, url, Options{StreamPrefix: prefix})
-	}, storetest.Options{LargeEventBytes: largeEventBytes})
+	}, storetest.Options{LargeEventBytes: largeEventBytes, WaitTimeout: 30 * time.Second})
 }
 
 // openStore opens a Store on url that is closed when t ends.
