@@ -25,6 +25,11 @@ var rules = []rule{
 	{dir: "pkg/domain", allow: []string{"golang.org/x/text/"}},
 	{dir: "pkg/eventstore", allow: []string{"github.com/google/uuid"}},
 	{dir: "pkg/eventstore/bolt", allow: []string{"github.com/google/uuid", "go.etcd.io/bbolt", module + "pkg/eventstore"}},
+	// The EventStoreDB backend: the port, the client library and the gRPC
+	// status codes that library's errors carry; no other backend, no domain.
+	{dir: "pkg/eventstore/esdb", allow: []string{"github.com/EventStore/EventStore-Client-Go/v4/",
+		"google.golang.org/grpc/codes", "google.golang.org/grpc/status", module + "pkg/eventstore"},
+		deny: []string{module + "pkg/eventstore/"}},
 	{dir: "pkg/eventstore/storetest", allow: []string{"github.com/google/uuid", module + "pkg/eventstore"}},
 	{dir: "pkg/eventlog", allow: []string{"github.com/google/uuid", module + "pkg/domain", module + "pkg/eventstore"},
 		deny: []string{module + "pkg/eventstore/"}},
@@ -110,6 +115,11 @@ func TestTheRuleCatchesAWrongImport(t *testing.T) {
 	appRule, _ := ruleFor("pkg/app")
 	if allowed(appRule, module+"pkg/eventstore/bolt") {
 		t.Error("the app rule lets a concrete store in")
+	}
+	esdbRule, _ := ruleFor("pkg/eventstore/esdb")
+	if allowed(esdbRule, module+"pkg/eventstore/bolt") || allowed(esdbRule, module+"pkg/domain") ||
+		!allowed(esdbRule, module+"pkg/eventstore") || !allowed(esdbRule, "github.com/EventStore/EventStore-Client-Go/v4/esdb") {
+		t.Error("the esdb rule is wrong")
 	}
 	other, _ := ruleFor("pkg/projection")
 	if allowed(other, module+"services/api") || !allowed(other, "github.com/nats-io/nats.go") {

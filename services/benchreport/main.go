@@ -2,9 +2,11 @@
 // run, so that ratios compare figures taken on the same machine at the same
 // moment: raw embedded-store appends with 1 and 16 writers (rate, latency,
 // events per fsync) against HTTP commands through the real API with 16
-// clients. It prints a Markdown table (docs/benchmarks.md holds one).
+// clients. It prints a Markdown table (docs/benchmarks.md holds one). With
+// CAMKET_ESDB_URL set it then takes the same write-path figures against
+// that EventStoreDB server and prints them in a second table.
 //
-// Usage: go run ./services/benchreport [-seconds 3] [-clients 16]
+// Usage: [CAMKET_ESDB_URL=esdb://...] go run ./services/benchreport [-seconds 3] [-clients 16]
 package main
 
 import (
@@ -33,6 +35,7 @@ import (
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/eventstore/bolt"
+	"github.com/camket/camket/pkg/eventstore/esdb"
 	"github.com/camket/camket/services/api"
 )
 
@@ -98,15 +101,7 @@ func run(d time.Duration, clients int, out io.Writer) error {
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
 
-	raw1, err := rawAppends(ctx, filepath.Join(dir, "raw1.db"), 1, d)
-	if err != nil {
-		return err
-	}
-	rawN, err := rawAppends(ctx, filepath.Join(dir, "rawN.db"), clients, d)
-	if err != nil {
-		return err
-	}
-	httpN, err := httpCommands(ctx, filepath.Join(dir, "http.db"), clients, d)
+	raw1, rawN, httpN, err := writePath(ctx, embeddedOpener(dir), clients, d)
 	if err != nil {
 		return err
 	}
@@ -139,6 +134,67 @@ func run(d time.Duration, clients int, out io.Writer) error {
 	fmt.Fprintf(out, "\nboard API ÷ trivial handler: %.1f%% of the requests/s; p99 %.2f× the trivial p99\n",
 		100*boardAPI.rate()/boardBare.rate(), float64(boardAPI.p99)/float64(boardBare.p99))
 	fmt.Fprintf(out, "group commit gain (%d writers ÷ 1 writer): %.1f×\n", clients, rawN.rate()/raw1.rate())
+	if url := os.Getenv("CAMKET_ESDB_URL"); url != "" {
+		return esdbWritePath(ctx, url, clients, d, out)
+	}
+	return nil
+}
+
+// opener opens a new, empty store for one measurement.
+type opener func() (eventstore.Store, error)
+
+// commitCounter is a store that counts its durable commits (the embedded
+// one).
+type commitCounter interface{ Stats() bolt.Stats }
+
+// embeddedOpener opens each measurement's bbolt file in dir.
+func embeddedOpener(dir string) opener {
+	var n atomic.Int64
+	return func() (eventstore.Store, error) {
+		return bolt.Open(filepath.Join(dir, fmt.Sprintf("write-%d.db", n.Add(1))), storeOpts)
+	}
+}
+
+// writePath takes the three write-path figures on stores from open: raw
+// appends with 1 and with clients writers, and HTTP commands with clients
+// clients.
+func writePath(ctx context.Context, open opener, clients int, d time.Duration) (raw1, rawN, httpN result, err error) {
+	if raw1, err = rawAppends(ctx, open, 1, d); err != nil {
+		return
+	}
+	if rawN, err = rawAppends(ctx, open, clients, d); err != nil {
+		return
+	}
+	httpN, err = httpCommands(ctx, open, clients, d)
+	return
+}
+
+// esdbWritePath prints the write-path figures against the EventStoreDB
+// server at url. Each measurement writes under a stream prefix of its own,
+// so the server needs no cleaning between runs.
+func esdbWritePath(ctx context.Context, url string, clients int, d time.Duration, out io.Writer) error {
+	run := uuid.NewString()[:8]
+	var n atomic.Int64
+	open := func() (eventstore.Store, error) {
+		return esdb.Open(ctx, url, esdb.Options{StreamPrefix: fmt.Sprintf("camket-bench-%s-%d_", run, n.Add(1)),
+			Logger: slog.New(slog.DiscardHandler)})
+	}
+	raw1, rawN, httpN, err := writePath(ctx, open, clients, d)
+	if err != nil {
+		return fmt.Errorf("against CAMKET_ESDB_URL: %w", err)
+	}
+	fmt.Fprintf(out, "\n## Write path against EventStoreDB (CAMKET_ESDB_URL, %s per measurement)\n\n", d)
+	fmt.Fprintln(out, "| measurement | ops/s | p50 | p99 | events per commit | errors |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|")
+	for _, m := range []struct {
+		name string
+		r    result
+	}{{"EventStoreDB, 1 writer", raw1}, {fmt.Sprintf("EventStoreDB, %d writers", clients), rawN}, {fmt.Sprintf("HTTP report command on EventStoreDB, %d clients", clients), httpN}} {
+		fmt.Fprintf(out, "| %s | %.0f | %s | %s | n/a | %d |\n", m.name, m.r.rate(), ms(m.r.p50), ms(m.r.p99), m.r.errors)
+	}
+	fmt.Fprintln(out, "\nThe server does not report its commits to the client, hence no events per commit.")
+	fmt.Fprintf(out, "ratio HTTP ÷ raw store at %d: %.1f%%\n", clients, 100*httpN.rate()/rawN.rate())
+	fmt.Fprintf(out, "concurrency gain (%d writers ÷ 1 writer): %.1f×\n", clients, rawN.rate()/raw1.rate())
 	return nil
 }
 
@@ -149,8 +205,8 @@ var payload = []byte(`{"indicator_id":"5f8c1f7e-2c2b-4a57-9b8a-4c1f3f0a9d21","re
 
 // rawAppends has writers append one event each to their own stream with an
 // exact expected revision, as the command side does, for d.
-func rawAppends(ctx context.Context, path string, writers int, d time.Duration) (result, error) {
-	st, err := bolt.Open(path, storeOpts)
+func rawAppends(ctx context.Context, open opener, writers int, d time.Duration) (result, error) {
+	st, err := open()
 	if err != nil {
 		return result{}, err
 	}
@@ -166,11 +222,12 @@ func rawAppends(ctx context.Context, path string, writers int, d time.Duration) 
 			errs.Add(1)
 		}
 	})
-	s := st.Stats()
 	r := summarize(lat, d)
 	r.errors = errs.Load()
-	if s.Commits > 0 {
-		r.perFsync = float64(s.Events) / float64(s.Commits)
+	if c, ok := st.(commitCounter); ok {
+		if s := c.Stats(); s.Commits > 0 {
+			r.perFsync = float64(s.Events) / float64(s.Commits)
+		}
 	}
 	return r, nil
 }
@@ -178,8 +235,8 @@ func rawAppends(ctx context.Context, path string, writers int, d time.Duration) 
 // httpCommands drives the real API over loopback HTTP: each client reports
 // values on its own signed commitments (cycling over several so streams
 // stay as short as a quarter's).
-func httpCommands(ctx context.Context, path string, clients int, d time.Duration) (result, error) {
-	st, err := bolt.Open(path, storeOpts)
+func httpCommands(ctx context.Context, open opener, clients int, d time.Duration) (result, error) {
+	st, err := open()
 	if err != nil {
 		return result{}, err
 	}
@@ -216,7 +273,11 @@ func httpCommands(ctx context.Context, path string, clients int, d time.Duration
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
-	setup := st.Stats() // count only the measured phase's commits
+	counter, counts := st.(commitCounter)
+	var setup bolt.Stats
+	if counts {
+		setup = counter.Stats() // count only the measured phase's commits
+	}
 	cpuBefore := cpuTime()
 	var errs atomic.Int64
 	lat := measure(clients, d, func(c int, i int) {
@@ -239,9 +300,10 @@ func httpCommands(ctx context.Context, path string, clients int, d time.Duration
 	r := summarize(lat, d)
 	r.cpu = (cpuTime() - cpuBefore).Seconds() / d.Seconds()
 	r.errors = errs.Load()
-	s := st.Stats()
-	if s.Commits > setup.Commits {
-		r.perFsync = float64(s.Events-setup.Events) / float64(s.Commits-setup.Commits)
+	if counts {
+		if s := counter.Stats(); s.Commits > setup.Commits {
+			r.perFsync = float64(s.Events-setup.Events) / float64(s.Commits-setup.Commits)
+		}
 	}
 	return r, nil
 }

@@ -7,7 +7,8 @@
 // writers, atomic batches, stream and log reads, catch-up subscriptions with
 // concurrent appenders, cancellation, handler errors, Close, large events,
 // invalid arguments, RecordedAt and Head. It waits for asynchronous work on
-// conditions with deadlines, never by sleeping.
+// conditions with deadlines, never by sleeping. BenchmarkAppends is the
+// append benchmark the backends share, so that their figures compare.
 //
 // It imports the standard library (including testing), the eventstore port
 // and uuid. It must be imported only from _test.go files and must not import
