@@ -10,3 +10,8 @@ import _ "embed"
 //
 //go:embed openapi.yaml
 var OpenAPI []byte
+
+// AsyncAPI is the NATS contract: alert subjects and payloads.
+//
+//go:embed asyncapi.yaml
+var AsyncAPI []byte
