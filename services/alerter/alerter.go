@@ -111,6 +111,19 @@ func (a *Alerter) Restored() bool {
 	return a.restored
 }
 
+// CaughtUp returns nil once the alerter has folded the log up to its head
+// as it was when CaughtUp was called.
+func (a *Alerter) CaughtUp(ctx context.Context) error {
+	head, err := a.log.Store().Head(ctx)
+	if err != nil {
+		return err
+	}
+	if pos := a.Position(); pos < head {
+		return fmt.Errorf("alerter at %d of %d", pos, head)
+	}
+	return nil
+}
+
 // Tick makes the alerter look at the clock now instead of at its next
 // moment; tests call it after stepping their clock.
 func (a *Alerter) Tick() {

@@ -19,6 +19,11 @@ import (
 // Config is what `camket serve` runs with: flags, with CAMKET_* environment
 // variables as fallbacks, validated before anything starts.
 type Config struct {
+	// Role is what the process runs (serve: everything).
+	Role Role
+	// ESDBURL, when set, stores events in EventStoreDB instead of the
+	// embedded file; the production roles need it.
+	ESDBURL      string
 	DataDir      string
 	HTTPAddr     string
 	LogLevel     slog.Level
@@ -83,12 +88,13 @@ func (c *NATSConfig) check() error {
 	return nil
 }
 
-// parseServeFlags reads serve's flags; -h prints them and returns
-// flag.ErrHelp.
-func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
-	fs := flag.NewFlagSet("camket serve", flag.ContinueOnError)
+// parseFlags reads the flags of serve or of a production role; -h prints
+// them and returns flag.ErrHelp.
+func parseFlags(role Role, args []string, stderr io.Writer) (Config, error) {
+	fs := flag.NewFlagSet("camket "+string(role), flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg Config
+	cfg := Config{Role: role}
+	fs.StringVar(&cfg.ESDBURL, "esdb-url", env("CAMKET_ESDB_URL", ""), "EventStoreDB connection string esdb://… or esdb+discover://… (CAMKET_ESDB_URL); required by api, projector and alerter")
 	var level string
 	fs.StringVar(&cfg.DataDir, "data", env("CAMKET_DATA", "./data"), "data directory (CAMKET_DATA)")
 	fs.StringVar(&cfg.HTTPAddr, "http", env("CAMKET_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address (CAMKET_HTTP_ADDR)")
@@ -130,6 +136,12 @@ func parseServeFlags(args []string, stderr io.Writer) (Config, error) {
 			return cfg, fmt.Errorf("%w: --oidc-issuer, --oidc-audience and --oidc-jwks-url go together", errUsage)
 		}
 		cfg.OIDC = &oidc
+	}
+	if role != roleServe && (cfg.ESDBURL == "" || cfg.NATS.URL == "") {
+		return cfg, fmt.Errorf("%w: camket %s runs against EventStoreDB and an external NATS: set --esdb-url (CAMKET_ESDB_URL) and --nats-url (CAMKET_NATS_URL); on one machine use camket serve", errUsage, role)
+	}
+	if role != roleServe && cfg.Demo {
+		return cfg, fmt.Errorf("%w: --demo is for camket serve", errUsage)
 	}
 	if cfg.SealEvery < 1 || cfg.SealDelay < time.Second {
 		return cfg, fmt.Errorf("%w: --seal-every must be at least 1 and --seal-delay at least 1s", errUsage)

@@ -28,7 +28,10 @@ var errUsage = errors.New("usage")
 const usage = `camket — theo dõi cam kết cải cách hành chính / administrative-reform commitment tracker
 
 Usage:
-  camket serve [flags]     run the API on the embedded event store
+  camket serve [flags]     run everything on the embedded event store and NATS
+  camket api|projector|alerter [flags]
+                           one production role against EventStoreDB (CAMKET_ESDB_URL)
+                           and a NATS cluster (CAMKET_NATS_URL)
   camket token issue --role ROLE [--unit CODE] --subject NAME [--ttl D]
                            print a bearer token for the API
   camket import [--data DIR] [--dry-run] [--as NAME] FILE...
@@ -73,10 +76,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = demoCmd(ctx, args[1:], stdout, stderr)
 	case "audit":
 		err = auditCmd(ctx, args[1:], stdout, stderr)
+	case "api", "projector", "alerter":
+		if args[0] == "projector" && len(args) > 1 && args[1] == "rebuild" {
+			err = projectorCmd(ctx, args[1:], stdout, stderr)
+			break
+		}
+		err = roleCmd(Role(args[0]))(ctx, args[1:], stdout, stderr)
 	case "alerts":
 		err = alertsCmd(ctx, args[1:], stdout, stderr)
-	case "projector":
-		err = projectorCmd(ctx, args[1:], stdout, stderr)
 	case "health":
 		err = health(ctx, args[1:], stdout, stderr)
 	case "version":

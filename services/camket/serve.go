@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/camket/camket/pkg/app"
 	"github.com/camket/camket/pkg/audit"
 	"github.com/camket/camket/pkg/auth"
@@ -21,6 +22,7 @@ import (
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/eventstore/bolt"
+	"github.com/camket/camket/pkg/eventstore/esdb"
 	"github.com/camket/camket/services/alerter"
 	"github.com/camket/camket/services/api"
 	"github.com/camket/camket/services/natsbus"
@@ -37,7 +39,8 @@ type Main struct {
 	cfg      Config
 	log      *slog.Logger
 	stdout   io.Writer
-	store    *bolt.Store
+	store    eventstore.Store
+	bolt     *bolt.Store // the same store when embedded, for its statistics
 	api      *api.Server
 	http     *http.Server
 	listener net.Listener
@@ -48,16 +51,16 @@ type Main struct {
 	alerter   *alerter.Alerter
 	alerts    *alerter.Feed
 	sealer    *audit.Sealer
+	// roleMetrics is the metrics registry of roles without the API.
+	roleMetrics *prometheus.Registry
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseServeFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+	return roleCmd(roleServe)(ctx, args, stdout, stderr)
+}
+
+// runMain opens, runs and closes the parts of cfg.Role.
+func runMain(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	m := &Main{cfg: cfg, log: logger, stdout: stdout}
 	if err := m.Open(ctx); err != nil {
@@ -67,81 +70,137 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if url := m.nats.ClientURL(); url != "" {
 		fmt.Fprintf(stdout, "cảnh báo hạn / deadline alerts: %s (camket alerts tail --url %s --data %s)\n", url, url, cfg.DataDir)
 	}
-	fmt.Fprintf(stdout, "camket đang chạy / is running at http://%s (data: %s)\n", m.listener.Addr(), cfg.DataDir)
+	fmt.Fprintf(stdout, "camket %s đang chạy / is running at http://%s (data: %s)\n", cfg.Role, m.listener.Addr(), cfg.DataDir)
 	runErr := m.Run(ctx)
 	closeErr := m.Close()
 	return errors.Join(runErr, closeErr)
 }
 
-// Open creates the data directory, opens the event store and binds the
-// HTTP listener. ctx is the life of the process. It fails with a one-line
-// reason.
+// Open creates the data directory, opens the event store and NATS, builds
+// the parts the role runs and binds the HTTP listener. ctx is the life of
+// the process. It fails with a one-line reason.
 func (m *Main) Open(ctx context.Context) error {
 	if err := os.MkdirAll(m.cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
-	path := filepath.Join(m.cfg.DataDir, "events.db")
-	store, err := bolt.Open(path, bolt.Options{})
+	if err := m.openStore(ctx); err != nil {
+		return err
+	}
+	verifier, err := m.openVerifier()
 	if err != nil {
-		return fmt.Errorf("opening event store %s: %w", path, err)
+		return err
 	}
-	m.store = store
-	keys, created, err := auth.LoadOrCreateKey(m.cfg.KeysDir)
-	if err != nil {
-		return fmt.Errorf("token signing key: %w", err)
-	}
-	if created {
-		fmt.Fprintf(m.stdout, "Lần đầu khởi động: đã tạo khóa ký token / first start: token signing key created.\n"+
-			"Lấy token quản trị / get an admin token:\n  camket token issue --data %s --role admin --subject <tên của bạn / your name>\n", m.cfg.DataDir)
-	}
-	verifier, err := auth.NewVerifier(keys, auth.VerifierOptions{OIDC: m.cfg.OIDC})
-	if err != nil {
-		return fmt.Errorf("token verifier: %w", err)
-	}
-	if m.nats, err = openNATS(ctx, m.cfg.NATS, m.cfg.DataDir, verifier, "camket serve"); err != nil {
+	if m.nats, err = openNATS(ctx, m.cfg.NATS, m.cfg.DataDir, verifier, "camket "+string(m.cfg.Role)); err != nil {
 		return err
 	}
 	if url := m.nats.ClientURL(); url != "" {
 		m.log.Info("embedded NATS listening; subscribe to camket.alert.<unit>.> with a camket token", "url", url)
 	}
-	log := eventlog.New(store, domain.NewRegistry(), time.Now)
+	log := eventlog.New(m.store, domain.NewRegistry(), time.Now)
 	svc := app.New(log)
 	if m.cfg.Demo {
 		if err := m.loadDemoIfEmpty(ctx, svc); err != nil {
 			return err
 		}
 	}
-	m.projector = projector.New(log)
-	checkpoint := filepath.Join(m.cfg.DataDir, "projection.snapshot")
-	restored, err := m.projector.Restore(ctx, checkpoint)
-	if err != nil {
-		return err
+	role := m.cfg.Role
+	if role.runs(roleProjector) {
+		m.projector = projector.New(log)
+		checkpoint := filepath.Join(m.cfg.DataDir, "projection.snapshot")
+		restored, err := m.projector.Restore(ctx, checkpoint)
+		if err != nil {
+			return err
+		}
+		m.projector.SaveTo(checkpoint)
+		m.log.Info("board projection", "resumed_from_checkpoint", restored, "position", m.projector.Position())
 	}
-	m.projector.SaveTo(checkpoint)
-	m.log.Info("board projection", "resumed_from_checkpoint", restored, "position", m.projector.Position())
-	m.alerter = alerter.New(log, &natsbus.Publisher{JS: m.nats.js}, alerter.Options{
-		Checkpoint: filepath.Join(m.cfg.DataDir, "alerter.checkpoint"), Logger: m.log})
-	m.alerts = alerter.NewFeed(m.nats.js)
-	m.sealer = audit.NewSealer(log, audit.SealerOptions{Every: m.cfg.SealEvery, Delay: m.cfg.SealDelay, Logger: m.log})
-	m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector, ContiguousPositions: true,
-		PublicBoard: m.cfg.PublicBoard, Alerts: m.alerts}, svc, api.BearerIdentify(verifier), m.ready, m.log)
+	if role.runs(roleAlerter) {
+		m.alerter = alerter.New(log, &natsbus.Publisher{JS: m.nats.js}, alerter.Options{
+			Checkpoint: filepath.Join(m.cfg.DataDir, "alerter.checkpoint"), Logger: m.log})
+	}
+	if role == roleServe || role == roleProjector {
+		m.sealer = audit.NewSealer(log, audit.SealerOptions{Every: m.cfg.SealEvery, Delay: m.cfg.SealDelay, Logger: m.log})
+	}
+	if role.runs(roleAPI) {
+		m.alerts = alerter.NewFeed(m.nats.js)
+		m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector, ContiguousPositions: m.bolt != nil,
+			PublicBoard: m.cfg.PublicBoard, Alerts: m.alerts}, svc, api.BearerIdentify(verifier), m.ready, m.log)
+		m.http = m.api.HTTPServer(m.cfg.HTTPAddr)
+	} else {
+		m.http = m.roleHTTP()
+	}
 	if err := m.registerMetrics(ctx); err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	m.http = m.api.HTTPServer(m.cfg.HTTPAddr)
 	ln, err := net.Listen("tcp", m.cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", m.cfg.HTTPAddr, err)
 	}
 	m.listener = ln
-	m.log.Info("camket listening", "addr", ln.Addr().String(), "data", m.cfg.DataDir)
+	m.log.Info("camket listening", "role", role, "addr", ln.Addr().String(), "data", m.cfg.DataDir)
 	return nil
+}
+
+// openStore opens EventStoreDB when CAMKET_ESDB_URL is set, else the
+// embedded bbolt file (serve only: one process owns it).
+func (m *Main) openStore(ctx context.Context) error {
+	if m.cfg.ESDBURL != "" {
+		store, err := esdb.Open(ctx, m.cfg.ESDBURL, esdb.Options{Categories: esdbCategories, Logger: m.log})
+		if err != nil {
+			return fmt.Errorf("opening EventStoreDB: %w", err)
+		}
+		m.store = store
+		return nil
+	}
+	path := filepath.Join(m.cfg.DataDir, "events.db")
+	store, err := bolt.Open(path, bolt.Options{})
+	if err != nil {
+		return fmt.Errorf("opening event store %s: %w", path, err)
+	}
+	m.store, m.bolt = store, store
+	return nil
+}
+
+// esdbCategories are the stream categories camket writes; the EventStoreDB
+// backend subscribes to these only.
+var esdbCategories = []string{"unit", "document", "task", "commitment", "ruleset", "audit"}
+
+// openVerifier loads the token signing key. serve creates it on first
+// start; an API replica must be given it (CAMKET_KEYS_DIR), so that every
+// replica accepts the same tokens.
+func (m *Main) openVerifier() (*auth.Verifier, error) {
+	if m.cfg.Role != roleServe {
+		if _, err := os.Stat(filepath.Join(m.cfg.KeysDir, auth.KeyFileName)); err != nil {
+			return nil, fmt.Errorf("token signing key: %w (give every replica the same key with --keys or CAMKET_KEYS_DIR)", err)
+		}
+	}
+	keys, created, err := auth.LoadOrCreateKey(m.cfg.KeysDir)
+	if err != nil {
+		return nil, fmt.Errorf("token signing key: %w", err)
+	}
+	if created {
+		fmt.Fprintf(m.stdout, "Lần đầu khởi động: đã tạo khóa ký token / first start: token signing key created.\n"+
+			"Lấy token quản trị / get an admin token:\n  camket token issue --data %s --role admin --subject <tên của bạn / your name>\n", m.cfg.DataDir)
+	}
+	v, err := auth.NewVerifier(keys, auth.VerifierOptions{OIDC: m.cfg.OIDC})
+	if err != nil {
+		return nil, fmt.Errorf("token verifier: %w", err)
+	}
+	return v, nil
 }
 
 // ready reports whether the store answers and the projection has caught
 // up with the log.
 func (m *Main) ready(ctx context.Context) error {
-	return m.projector.CaughtUp(ctx)
+	if m.projector != nil {
+		if err := m.projector.CaughtUp(ctx); err != nil {
+			return err
+		}
+	}
+	if m.alerter != nil {
+		return m.alerter.CaughtUp(ctx)
+	}
+	return nil
 }
 
 // Run serves HTTP until ctx is done, then stops accepting requests and
@@ -151,8 +210,20 @@ func (m *Main) Run(ctx context.Context) error {
 	m.serving = true
 	go func() { errc <- m.http.Serve(m.listener) }()
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	bg := runBackground(bgCtx, map[string]func(context.Context) error{
-		"projector": m.projector.Run, "alerter": m.alerter.Run, "alert feed": m.alerts.Run, "sealer": m.runSealer})
+	tasks := map[string]func(context.Context) error{}
+	if m.projector != nil {
+		tasks["projector"] = m.projector.Run
+	}
+	if m.alerter != nil {
+		tasks["alerter"] = m.alerter.Run
+	}
+	if m.alerts != nil {
+		tasks["alert feed"] = m.alerts.Run
+	}
+	if m.sealer != nil {
+		tasks["sealer"] = m.runSealer
+	}
+	bg := runBackground(bgCtx, tasks)
 	defer func() { stopBackground(); bg.wait() }()
 	select {
 	case err := <-errc:
@@ -186,7 +257,7 @@ func (m *Main) Close() error {
 		if err := m.store.Close(); err != nil && !errors.Is(err, eventstore.ErrClosed) {
 			errs = append(errs, fmt.Errorf("closing store: %w", err))
 		}
-		m.store = nil
+		m.store, m.bolt = nil, nil
 	}
 	return errors.Join(errs...)
 }
