@@ -80,6 +80,8 @@ func NewRegistry() *Registry {
 	register[ValueVerified](r, 1)
 	register[ValueRejected](r, 1)
 	register[RulesPublished](r, 1)
+	register[SigningKeyRegistered](r, 1)
+	register[SigningKeyRevoked](r, 1)
 	return r
 }
 
