@@ -30,6 +30,7 @@ var rules = []rule{
 		deny: []string{module + "pkg/eventstore/"}},
 	{dir: "pkg/app", allow: []string{"github.com/google/uuid", module + "pkg/domain", module + "pkg/eventlog", module + "pkg/eventstore"},
 		deny: []string{module + "pkg/eventstore/"}},
+	{dir: "pkg/app/apptest", allow: []string{module + "pkg/app", module + "pkg/domain"}, deny: []string{module + "pkg/app/"}},
 	// Every other library: anything but the process wiring and HTTP.
 	{dir: "pkg", allow: []string{""}, deny: []string{module + "services/", "github.com/labstack/echo"}},
 }

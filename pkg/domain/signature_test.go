@@ -107,7 +107,9 @@ func TestSigningChecksTheKeyAndTheSignature(t *testing.T) {
 
 func TestRegisteringAndRevokingKeys(t *testing.T) {
 	priv := testKey("x")
-	unit := func() *Unit { return fold(&Unit{}, officeUser, UnitRegistered{Code: "CAT", Name: "CAT", Kind: KindAgency}) }
+	unit := func() *Unit {
+		return fold(&Unit{}, officeUser, UnitRegistered{Code: "CAT", Name: "CAT", Kind: KindAgency})
+	}
 	t.Run("a proof made for another unit is refused", func(t *testing.T) {
 		_, err := unit().RegisterSigningKey(NewKeyRegistration("SNV", "a", priv))
 		wantCode(t, err, CodeInvalid, "proof")
