@@ -216,14 +216,6 @@ func (s *Service) RemoveIndicator(ctx context.Context, call Call, id, indicatorI
 	})
 }
 
-// SignCommitment signs commitment id as the caller.
-func (s *Service) SignCommitment(ctx context.Context, call Call, id string, cmd domain.SignCommitment) (Result, error) {
-	c := &domain.Commitment{}
-	return s.update(ctx, call, id, domain.CommitmentStream(id), c, func(dc domain.Context) ([]domain.Event, error) {
-		return c.Sign(dc, cmd)
-	})
-}
-
 // AmendCommitment opens signed commitment id for changes.
 func (s *Service) AmendCommitment(ctx context.Context, call Call, id string, cmd domain.ReasonCommand) (Result, error) {
 	c := &domain.Commitment{}

@@ -37,6 +37,7 @@ var rules = []rule{
 		deny: []string{module + "pkg/eventstore/"}},
 	// Alert rules are pure: the domain and nothing that does I/O.
 	{dir: "pkg/alert", allow: []string{module + "pkg/domain"}},
+	{dir: "pkg/app/apptest", allow: []string{module + "pkg/app", module + "pkg/domain"}, deny: []string{module + "pkg/app/"}},
 	// Every other library: anything but the process wiring and HTTP.
 	{dir: "pkg", allow: []string{""}, deny: []string{module + "services/", "github.com/labstack/echo"}},
 }

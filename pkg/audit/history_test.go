@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/app/apptest"
 	"github.com/camket/camket/pkg/audit"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
@@ -40,7 +41,7 @@ func TestHistoryShowsWhoChangedWhatFromOldToNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	steps := []func() (app.Result, error){
-		func() (app.Result, error) { return svc.SignCommitment(ctx, as(head), c.ID, domain.SignCommitment{}) },
+		func() (app.Result, error) { return apptest.Sign(ctx, svc, as(head), c.ID) },
 		func() (app.Result, error) {
 			return svc.AmendCommitment(ctx, as(head), c.ID, domain.ReasonCommand{Reason: "nâng mục tiêu"})
 		},

@@ -56,9 +56,12 @@ func (l *loader) commitment(ctx context.Context, c commitmentSpec) error {
 		}
 	}
 	if len(st.Signatures) == 0 {
+		if err := l.signingKey(ctx, c.unit); err != nil {
+			return err
+		}
 		sign := domain.SignCommitment{SignerName: headOf(c.unit)}
 		if err := l.update("signing the commitment of "+c.unit, func() (app.Result, error) {
-			return l.svc.SignCommitment(ctx, changing(head(c.unit), ""), id, sign)
+			return l.svc.SignCommitmentWithKey(ctx, changing(head(c.unit), ""), id, sign, headKey(c.unit))
 		}); err != nil {
 			return err
 		}

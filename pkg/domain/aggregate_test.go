@@ -187,12 +187,14 @@ func TestAmendingASignedCommitment(t *testing.T) {
 			t.Fatalf("update while amending: %v %v", evs, err)
 		}
 		fold(c, unitHead, evs...)
-		evs, err = c.Sign(ctxOf(unitHead), SignCommitment{SignerName: "Nguyễn Văn A"})
+		priv, keys := headKeys(t, "CAT", unitHead.Subject)
+		sig := signAs(c, unitHead.Subject, priv)
+		evs, err = c.Sign(ctxOf(unitHead), SignCommitment{SignerName: "Nguyễn Văn A", KeyID: keys[0].ID, Signature: sig}, keys)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := CommitmentSigned{Version: 2, SignedBy: "nguyen.van.a", SignerName: "Nguyễn Văn A",
-			SignedOn: NewDate(2021, 7, 5), ContentHash: c.State().ContentHash()}
+			SignedOn: NewDate(2021, 7, 5), ContentHash: c.State().ContentHash(), KeyID: keys[0].ID, Signature: sig}
 		if !reflect.DeepEqual(evs, []Event{want}) {
 			t.Fatalf("re-sign: got %#v, want %#v", evs, want)
 		}
@@ -202,12 +204,12 @@ func TestAmendingASignedCommitment(t *testing.T) {
 	})
 	t.Run("signing a version the signer did not see is refused", func(t *testing.T) {
 		c := fold(&Commitment{}, unitHead, signed[:len(signed)-1]...)
-		_, err := c.Sign(ctxOf(unitHead), SignCommitment{ContentHash: "0000000000000000000000000000000000000000000000000000000000000000"})
+		_, err := c.Sign(ctxOf(unitHead), SignCommitment{ContentHash: "0000000000000000000000000000000000000000000000000000000000000000"}, nil)
 		wantCode(t, err, CodeConflict, "content_hash")
 	})
 	t.Run("signing twice is refused", func(t *testing.T) {
 		c := fold(&Commitment{}, unitHead, signed...)
-		_, err := c.Sign(ctxOf(unitHead), SignCommitment{})
+		_, err := c.Sign(ctxOf(unitHead), SignCommitment{}, nil)
 		wantCode(t, err, CodeState, "")
 	})
 }

@@ -45,13 +45,18 @@ type IndicatorRemoved struct {
 }
 
 // CommitmentSigned: the unit head signed version Version of the
-// commitment, whose canonical content hashes to ContentHash.
+// commitment, whose content hashes to ContentHash. Signature is the
+// head's Ed25519 signature (base64) over CanonicalContent(state, Version,
+// SignedBy), checked with the unit's key KeyID; both are empty in events
+// recorded before camket required signatures.
 type CommitmentSigned struct {
 	Version     int    `json:"version"`
 	SignedBy    string `json:"signed_by"`
 	SignerName  string `json:"signer_name,omitempty"`
 	SignedOn    Date   `json:"signed_on"`
 	ContentHash string `json:"content_hash"`
+	KeyID       string `json:"key_id,omitempty"`
+	Signature   string `json:"signature,omitempty"`
 }
 
 // CommitmentAmendmentStarted: a signed commitment is open for changes, for
@@ -362,14 +367,20 @@ func (c *Commitment) RemoveIndicator(id string) ([]Event, error) {
 
 // SignCommitment is the command by which a unit head signs. ContentHash,
 // when given, must equal the content the signer was shown, so nobody signs a
-// version they did not see.
+// version they did not see. Signature is the head's Ed25519 signature
+// (base64) over CanonicalContent of the version being signed, made with the
+// registered key KeyID.
 type SignCommitment struct {
 	SignerName  string `json:"signer_name,omitempty"`
 	ContentHash string `json:"content_hash,omitempty"`
+	KeyID       string `json:"key_id"`
+	Signature   string `json:"signature"`
 }
 
-// Sign decides a signature by ctx.Actor over the current content.
-func (c *Commitment) Sign(ctx Context, cmd SignCommitment) ([]Event, error) {
+// Sign decides a signature by ctx.Actor over the current content. keys are
+// the signing keys of the commitment's unit: the signature must verify
+// with one of them registered to the signer and not revoked.
+func (c *Commitment) Sign(ctx Context, cmd SignCommitment, keys []SigningKey) ([]Event, error) {
 	if err := c.mustExist(); err != nil {
 		return nil, err
 	}
@@ -391,8 +402,12 @@ func (c *Commitment) Sign(ctx Context, cmd SignCommitment) ([]Event, error) {
 	if ctx.Actor.Subject == "" {
 		return nil, Forbidden("Thiếu người ký", "a signature needs a signer")
 	}
-	return []Event{CommitmentSigned{Version: len(c.s.Signatures) + 1, SignedBy: ctx.Actor.Subject, SignerName: name,
-		SignedOn: ctx.Today(), ContentHash: hash}}, nil
+	version := c.s.NextVersion()
+	if err := CheckSignature(keys, ctx.Actor.Subject, cmd.KeyID, cmd.Signature, CanonicalContent(c.s, version, ctx.Actor.Subject)); err != nil {
+		return nil, err
+	}
+	return []Event{CommitmentSigned{Version: version, SignedBy: ctx.Actor.Subject, SignerName: name,
+		SignedOn: ctx.Today(), ContentHash: hash, KeyID: cmd.KeyID, Signature: cmd.Signature}}, nil
 }
 
 // Amend decides opening a signed commitment for changes; a reason is

@@ -81,6 +81,8 @@ func NewRegistry() *Registry {
 	register[ValueRejected](r, 1)
 	register[RulesPublished](r, 1)
 	register[CheckpointSealed](r, 1)
+	register[SigningKeyRegistered](r, 1)
+	register[SigningKeyRevoked](r, 1)
 	return r
 }
 

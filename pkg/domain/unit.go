@@ -84,6 +84,9 @@ type UnitState struct {
 	Head   string   `json:"head,omitempty"`
 	// FormerNames lists earlier names, oldest first.
 	FormerNames []string `json:"former_names,omitempty"`
+	// SigningKeys lists the heads' registered keys, revoked ones included,
+	// oldest first.
+	SigningKeys []SigningKey `json:"signing_keys,omitempty"`
 }
 
 // Unit is the unit aggregate.
@@ -101,6 +104,7 @@ func (u *Unit) OwnerUnit() string { return u.s.Code }
 func (u *Unit) State() UnitState {
 	s := u.s
 	s.FormerNames = append([]string(nil), u.s.FormerNames...)
+	s.SigningKeys = append([]SigningKey(nil), u.s.SigningKeys...)
 	return s
 }
 
@@ -117,6 +121,8 @@ func (u *Unit) Apply(r Recorded) {
 		u.s.Name = e.Name
 	case UnitHeadChanged:
 		u.s.Head = e.Head
+	case SigningKeyRegistered, SigningKeyRevoked:
+		u.applyKey(r)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/app/apptest"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventstore"
 )
@@ -211,8 +212,8 @@ func TestReportsImportOnceTheCommitmentIsSigned(t *testing.T) {
 func sign(t *testing.T, p province, commitKey, unit string) {
 	t.Helper()
 	head := domain.Actor{Subject: "head-" + unit, Role: string(domain.RoleUnitHead), Unit: unit}
-	if _, err := p.svc.SignCommitment(context.Background(), app.Call{Actor: head, IfMatch: ptr(app.AnyRevision)},
-		app.KeyID("import:commitment:"+commitKey), domain.SignCommitment{}); err != nil {
+	if _, err := apptest.Sign(context.Background(), p.svc, app.Call{Actor: head, IfMatch: ptr(app.AnyRevision)},
+		app.KeyID("import:commitment:"+commitKey)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/app/apptest"
 	"github.com/camket/camket/pkg/domain"
 )
 
@@ -131,7 +132,7 @@ func (s *scenario) setup(ctx context.Context, units, tasks, indicatorsPerUnit in
 				return err
 			}
 		}
-		_, err := s.svc.SignCommitment(ctx, app.Call{Actor: headOf(c.unit), IfMatch: ptr(app.AnyRevision)}, c.id, domain.SignCommitment{})
+		_, err := apptest.Sign(ctx, s.svc, app.Call{Actor: headOf(c.unit), IfMatch: ptr(app.AnyRevision)}, c.id)
 		return err
 	})
 	s.items = append(s.items, inds...)

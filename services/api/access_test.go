@@ -19,6 +19,9 @@ var wantAccess = map[string]map[domain.Role]string{
 	"GET /api/v1/units/:code":                                    readAccess,
 	"POST /api/v1/units/:code/rename":                            {"admin": "all", "office": "all"},
 	"POST /api/v1/units/:code/head":                              {"admin": "all", "office": "all"},
+	"POST /api/v1/units/:code/signing-keys":                      {"admin": "all", "office": "all"},
+	"POST /api/v1/units/:code/signing-keys/:key/revoke":          {"admin": "all", "office": "all", "unit_head": "own"},
+	"GET /api/v1/commitments/:id/signing-content":                readAccess,
 	"POST /api/v1/documents":                                     {"admin": "all", "office": "all"},
 	"GET /api/v1/documents/:id":                                  readAccess,
 	"POST /api/v1/documents/:id/tasks":                           {"admin": "all", "office": "all"},
@@ -78,6 +81,8 @@ var bodies = map[string]string{
 	"POST /api/v1/units":                                                        `{"code":"STP","name":"Sở Tư pháp","kind":"department"}`,
 	"POST /api/v1/units/:code/rename":                                           `{"name":"Công an tỉnh Vĩnh Phúc"}`,
 	"POST /api/v1/units/:code/head":                                             `{"head":"Nguyễn Văn B"}`,
+	"POST /api/v1/units/:code/signing-keys":                                     `{"subject":"x","public_key":"AAAA","proof":"AAAA"}`,
+	"POST /api/v1/units/:code/signing-keys/:key/revoke":                         `{"reason":"x"}`,
 	"POST /api/v1/documents":                                                    `{"number":"1/KH-UBND","kind":"plan","title":"x","signed_on":"01/01/2021"}`,
 	"POST /api/v1/documents/:id/tasks":                                          `{"title":"x","lead":"CAT","deadline":"30/06/2021"}`,
 	"POST /api/v1/tasks/:id/progress":                                           `{"percent":50,"effective_on":"30/06/2021"}`,
@@ -108,6 +113,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 	created(t, ta.do("POST", "/api/v1/units", map[string]any{"code": "SNV", "name": "Sở Nội vụ", "kind": "department"}))
 	report := created(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators/"+p.indicator+"/reports",
 		map[string]any{"value": 85, "effective_on": "30/06/2021"}, "If-Match", "*")).ID
+	key := registerKey(t, ta, "CAT", "someone") // the unit head of every call below
 	srv := New(Config{}, nil, testIdentify, nil, nil)
 	routes := srv.Routes()
 	sort.Strings(routes)
@@ -120,7 +126,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		case strings.HasPrefix(path, "/api/v1/tasks/"):
 			id = p.task
 		}
-		return strings.NewReplacer(":code?", "CAT", ":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
+		return strings.NewReplacer(":code?", "CAT", ":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":key", key, ":id", id).Replace(path)
 	}
 	checked := 0
 	for _, route := range routes {

@@ -31,8 +31,11 @@ func setUp(t testing.TB, ta *testAPI) province {
 	p.commitment = created(t, ta.do("POST", "/api/v1/commitments", map[string]any{"unit": "CAT", "period": "2021-Q2", "title": "Cam kết CCHC quý II/2021"})).ID
 	p.indicator = created(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators",
 		map[string]any{"name": "Tỷ lệ hồ sơ trực tuyến", "measure": "percent", "target": 80}, "If-Match", `"0"`)).ID
-	wantStatus(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/sign", map[string]any{"signer_name": "Đại tá Nguyễn Văn A"},
-		append(bearer(domain.RoleUnitHead, "CAT", "nguyen.van.a"), "If-Match", `"1"`)...), 200)
+	head := bearer(domain.RoleUnitHead, "CAT", "nguyen.van.a")
+	registerKey(t, ta, "CAT", "nguyen.van.a")
+	body := signedBody(t, ta, p.commitment, "CAT", "nguyen.van.a", head)
+	body["signer_name"] = "Đại tá Nguyễn Văn A"
+	wantStatus(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/sign", body, append(head, "If-Match", `"1"`)...), 200)
 	return p
 }
 
@@ -49,10 +52,10 @@ func TestCommandsAndReadsEndToEnd(t *testing.T) {
 		} `json:"state"`
 	}
 	r.json(t, &unit)
-	if unit.State.Code != "CAT" || unit.State.Parent != "UBND" || etagOf(t, r) != `"0"` {
+	if unit.State.Code != "CAT" || unit.State.Parent != "UBND" || etagOf(t, r) != `"1"` { // registered, signing key
 		t.Fatalf("unit read: %+v etag %s", unit, etagOf(t, r))
 	}
-	wantStatus(t, ta.do("GET", "/api/v1/units/CAT", nil, "If-None-Match", `"0"`), http.StatusNotModified)
+	wantStatus(t, ta.do("GET", "/api/v1/units/CAT", nil, "If-None-Match", `"1"`), http.StatusNotModified)
 
 	// Report 85 → verified as 78 → below target; completion follows.
 	rep := created(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators/"+p.indicator+"/reports",

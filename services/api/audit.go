@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,6 +20,9 @@ var auditors = Rule{Allow: []domain.Role{domain.RoleAdmin, domain.RoleOffice, do
 type HistoryPage struct {
 	Stream  string        `json:"stream"`
 	Entries []audit.Entry `json:"entries"`
+	// Signatures lists, for a commitment, every signing and whether it
+	// verifies (see audit.Signatures), whatever the filters.
+	Signatures []audit.SignatureCheck `json:"signatures,omitempty"`
 }
 
 // getHistory answers GET /api/v1/history/:stream with every event of the
@@ -51,7 +55,13 @@ func (s *Server) getHistory(c echo.Context) error {
 	if entries == nil {
 		entries = []audit.Entry{}
 	}
-	return c.JSON(http.StatusOK, HistoryPage{Stream: stream, Entries: entries})
+	page := HistoryPage{Stream: stream, Entries: entries}
+	if strings.HasPrefix(stream, "commitment-") {
+		if page.Signatures, err = audit.Signatures(c.Request().Context(), s.svc.Log(), stream); err != nil {
+			return err
+		}
+	}
+	return c.JSON(http.StatusOK, page)
 }
 
 // Verification is the answer of GET /api/v1/audit/verify.

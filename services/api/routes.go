@@ -23,6 +23,9 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/units/:code", readers, s.getUnit)
 	s.handle("POST", "/api/v1/units/:code/rename", office, s.renameUnit)
 	s.handle("POST", "/api/v1/units/:code/head", office, s.changeUnitHead)
+	s.handle("POST", "/api/v1/units/:code/signing-keys", office, s.registerSigningKey)
+	s.handle("POST", "/api/v1/units/:code/signing-keys/:key/revoke", unitWork, s.revokeSigningKey)
+	s.handle("GET", "/api/v1/commitments/:id/signing-content", readers, s.getSigningContent)
 
 	s.handle("POST", "/api/v1/documents", office, s.issueDocument)
 	s.handle("GET", "/api/v1/documents/:id", readers, s.getDocument)

@@ -31,6 +31,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/app/apptest"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
@@ -262,7 +263,7 @@ func httpCommands(ctx context.Context, open opener, clients int, d time.Duration
 			if err != nil {
 				return result{}, err
 			}
-			if _, err := svc.SignCommitment(ctx, anyCall, res.ID, domain.SignCommitment{}); err != nil {
+			if _, err := apptest.Sign(ctx, svc, anyCall, res.ID); err != nil {
 				return result{}, err
 			}
 			targets[c] = append(targets[c], target{res.ID, ind.ID})

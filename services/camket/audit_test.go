@@ -29,14 +29,14 @@ func TestAuditSealExportAndVerifyABundleOffline(t *testing.T) {
 	if out, code := camket(t, "demo", "load", "--data", data); code != 0 {
 		t.Fatalf("demo load: %d %s", code, out)
 	}
-	if out, code := camket(t, "audit", "seal", "--data", data); code != 0 || !strings.Contains(out, "sealed positions 1..624 (624 events)") {
+	if out, code := camket(t, "audit", "seal", "--data", data); code != 0 || !strings.Contains(out, "sealed positions 1..644 (644 events)") {
 		t.Fatalf("audit seal: %d %s", code, out)
 	}
 	if out, code := camket(t, "audit", "seal", "--data", data); code != 0 || !strings.Contains(out, "nothing to seal") {
 		t.Fatalf("audit seal again: %d %s", code, out)
 	}
 	if out, code := camket(t, "audit", "verify", "--data", data); code != 0 || !strings.Contains(out, "log intact: 625 events") ||
-		!strings.Contains(out, "1 checkpoints hold, sealing positions 1..624") {
+		!strings.Contains(out, "1 checkpoints hold, sealing positions 1..644") {
 		t.Fatalf("audit verify: %d %s", code, out)
 	}
 	bundle := filepath.Join(t.TempDir(), "bundle.jsonl")

@@ -54,6 +54,10 @@ Usage:
   camket projector rebuild [--data DIR]
                            fold the whole log from zero into the board model; new checkpoint
   camket health [--url U]  exit 0 when a running camket is ready
+  camket keys generate --out FILE [--unit CODE --subject NAME]
+                           make a unit head's Ed25519 signing key; print what the office registers
+  camket sign --key FILE [--url U --token T --commitment ID]
+                           sign a commitment's signing content (stdin, or fetched and posted)
   camket version           print the version
 
 Run 'camket COMMAND -h' for a command's flags.
@@ -86,6 +90,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = alertsCmd(ctx, args[1:], stdout, stderr)
 	case "health":
 		err = health(ctx, args[1:], stdout, stderr)
+	case "keys":
+		err = keysCmd(ctx, args[1:], stdout, stderr)
+	case "sign":
+		err = signCmd(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "camket", version)
 	case "-h", "--help", "help":

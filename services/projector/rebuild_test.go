@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/app/apptest"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore/bolt"
@@ -67,7 +68,7 @@ func TestRebuildFromZeroEqualsTheLiveProjection(t *testing.T) {
 				c.indicators = append(c.indicators, must(svc.AddIndicator(ctx, as(office.Actor), c.id,
 					domain.IndicatorInput{Name: "chỉ tiêu", Measure: "percent", Direction: []string{"ge", "le"}[rng.IntN(2)], Target: &target, Weight: &weight})).ID)
 			}
-			must(svc.SignCommitment(ctx, as(head), c.id, domain.SignCommitment{}))
+			must(apptest.Sign(ctx, svc, as(head), c.id))
 			commitments = append(commitments, c)
 		}
 		for range 3 {
@@ -99,7 +100,7 @@ func TestRebuildFromZeroEqualsTheLiveProjection(t *testing.T) {
 			if _, err := svc.AmendCommitment(ctx, as(head), c.id, domain.ReasonCommand{Reason: "điều chỉnh"}); err == nil {
 				target := float64(40 + rng.IntN(60))
 				_, _ = svc.UpdateIndicator(ctx, as(head), c.id, c.indicators[0], domain.IndicatorInput{Name: "chỉ tiêu", Measure: "percent", Target: &target})
-				must(svc.SignCommitment(ctx, as(head), c.id, domain.SignCommitment{}))
+				must(apptest.Sign(ctx, svc, as(head), c.id))
 			}
 		case k < 17: // a new rule set version for a later quarter
 			lo := int64(7000 + 100*rng.IntN(20))

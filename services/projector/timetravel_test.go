@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/camket/camket/pkg/app"
+	"github.com/camket/camket/pkg/app/apptest"
 	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore/bolt"
@@ -78,7 +79,7 @@ func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
 			tg := target
 			inds[u.code] = append(inds[u.code], do(svc.AddIndicator(ctx, as(office), u.commitment, domain.IndicatorInput{Name: "chỉ tiêu", Measure: "percent", Target: &tg})).ID)
 		}
-		do(svc.SignCommitment(ctx, as(head), u.commitment, domain.SignCommitment{}))
+		do(apptest.Sign(ctx, svc, as(head), u.commitment))
 	}
 	snap() // 2: signed, nothing reported
 	report := func(u *unit, ind int, v float64, eff string) string {
@@ -106,7 +107,7 @@ func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
 	snap() // 7: a rename shows from now on only
 	do(svc.AmendCommitment(ctx, as(domain.Actor{Subject: "head.STP", Role: "unit_head", Unit: "STP"}), units[3].commitment, domain.ReasonCommand{Reason: "bỏ chỉ tiêu"}))
 	do(svc.RemoveIndicator(ctx, as(office), units[3].commitment, inds["STP"][1]))
-	do(svc.SignCommitment(ctx, as(domain.Actor{Subject: "head.STP", Role: "unit_head", Unit: "STP"}), units[3].commitment, domain.SignCommitment{}))
+	do(apptest.Sign(ctx, svc, as(domain.Actor{Subject: "head.STP", Role: "unit_head", Unit: "STP"}), units[3].commitment))
 	snap() // 8: STP down to one indicator
 	do(svc.PublishRules(ctx, app.Call{Actor: office}, domain.PublishRules{EffectiveFrom: "01/04/2021", Bands: []domain.Band{
 		{Key: "dat", LabelVI: "Đạt", LabelEN: "Met", Min: 5000, MinInclusive: true, Max: 10000, MaxInclusive: true},
