@@ -119,7 +119,8 @@ func (e *Embedded) Shutdown() {
 // separated URLs), with a credentials file when creds is set. It keeps
 // reconnecting forever: a cluster node going away is routine.
 func Connect(urls, creds, name string) (*nats.Conn, error) {
-	opts := []nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond)}
+	opts := []nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(250 * time.Millisecond),
+		nats.RetryOnFailedConnect(true)}
 	if creds != "" {
 		opts = append(opts, nats.UserCredentials(creds))
 	}
