@@ -103,7 +103,7 @@ func loadKey(path string) (*Keys, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("auth: signing key %s is not a regular file", path)
 	}
-	if checkPerms && info.Mode().Perm()&0o077 != 0 {
+	if checkPerms && !privateMode(info.Mode().Perm()) {
 		return nil, fmt.Errorf("auth: signing key %s has mode %04o, open to others; run chmod 600 %s",
 			path, info.Mode().Perm(), path)
 	}
@@ -173,4 +173,18 @@ func syncDir(dir string) {
 		_ = d.Sync()
 		_ = d.Close()
 	}
+}
+
+// privateMode reports whether a key file's mode keeps it private: nothing
+// for others and nothing writable but by its owner. Group read is allowed
+// only on a read-only file (0440): that is how Kubernetes mounts a Secret
+// for a pod's fsGroup, while 0640 on a disk is a mistake.
+func privateMode(m fs.FileMode) bool {
+	switch {
+	case m&0o007 != 0, m&0o030 != 0:
+		return false
+	case m&0o040 != 0:
+		return m&0o200 == 0
+	}
+	return true
 }

@@ -141,3 +141,23 @@ func writeKeyFile(t *testing.T, dir string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// A Kubernetes Secret mounted for the pod's fsGroup is read-only for owner
+// and group (0440): it loads. 0400 loads too.
+func TestAReadOnlyKeyMountedForTheGroupLoads(t *testing.T) {
+	for _, mode := range []os.FileMode{0o440, 0o400} {
+		dir := t.TempDir()
+		want, _, err := LoadOrCreateKey(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chmod(t, filepath.Join(dir, KeyFileName), mode)
+		got, created, err := LoadOrCreateKey(dir)
+		if err != nil || created {
+			t.Fatalf("mode %04o: created=%v err=%v", mode, created, err)
+		}
+		if !got.public.Equal(want.public) {
+			t.Fatalf("mode %04o: another key loaded", mode)
+		}
+	}
+}
