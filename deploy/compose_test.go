@@ -280,8 +280,10 @@ func roleProblems(s types.ServiceConfig, esdb, nats []types.ServiceConfig) []str
 	if !strings.HasSuffix(env(s, "CAMKET_HTTP_ADDR"), ":8080") {
 		add("CAMKET_HTTP_ADDR %q does not listen on 8080", env(s, "CAMKET_HTTP_ADDR"))
 	}
-	if got, want := urlHosts(env(s, "CAMKET_ESDB_URL"), "esdb"), hostsOf(esdb, 2113); !slices.Equal(got, want) {
-		add("CAMKET_ESDB_URL %q reaches %v, want %v", env(s, "CAMKET_ESDB_URL"), got, want)
+	if got, cfg, err := esdbHosts(env(s, "CAMKET_ESDB_URL")); err != nil {
+		add("CAMKET_ESDB_URL %q: the EventStoreDB client rejects it: %v", env(s, "CAMKET_ESDB_URL"), err)
+	} else if want := hostsOf(esdb, 2113); !slices.Equal(got, want) || !cfg.DisableTLS {
+		add("CAMKET_ESDB_URL %q reaches %v (TLS off %v), want %v with tls=false as the nodes run", env(s, "CAMKET_ESDB_URL"), got, cfg.DisableTLS, want)
 	}
 	if got, want := urlHosts(env(s, "CAMKET_NATS_URL"), "nats"), hostsOf(nats, 4222); !slices.Equal(got, want) {
 		add("CAMKET_NATS_URL %q reaches %v, want %v", env(s, "CAMKET_NATS_URL"), got, want)
@@ -344,19 +346,13 @@ func mountedUnder(s types.ServiceConfig, path, volumeType string) bool {
 	})
 }
 
-// urlHosts returns the sorted host:port list of a comma-separated URL list
-// (nats://a:4222,nats://b:4222) or of a multi-host connection string
-// (esdb://a:2113,b:2113?tls=false), all with the scheme.
+// urlHosts returns the sorted host:port list of a comma-separated list of
+// URLs with the scheme (nats://a:4222,nats://b:4222); nil when one is not.
 func urlHosts(list, scheme string) []string {
 	var hosts []string
-	rest, ok := strings.CutPrefix(list, scheme+"://")
-	if !ok {
-		return nil
-	}
-	rest, _, _ = strings.Cut(rest, "?")
-	for _, part := range strings.Split(rest, ",") {
-		u, err := url.Parse(scheme + "://" + strings.TrimPrefix(part, scheme+"://"))
-		if err != nil {
+	for _, part := range strings.Split(list, ",") {
+		u, err := url.Parse(strings.TrimSpace(part))
+		if err != nil || u.Scheme != scheme || u.Host == "" {
 			return nil
 		}
 		hosts = append(hosts, u.Host)
