@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -379,4 +381,26 @@ func sorted(list []string) []string {
 	out := slices.Clone(list)
 	sort.Strings(out)
 	return out
+}
+
+// The NATS nodes run the nats-server release go.mod pins (the one the
+// embedded server and the cluster fault test use).
+func TestComposeNATSImageIsTheGoModRelease(t *testing.T) {
+	goMod, err := os.ReadFile(filepath.Join(repoRoot, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*github\.com/nats-io/nats-server/v2 v(\S+)`).FindSubmatch(goMod)
+	if m == nil {
+		t.Fatal("go.mod does not require github.com/nats-io/nats-server/v2")
+	}
+	nodes := servicesByImage(mustLoadCompose(t, nil), "nats:")
+	for _, s := range nodes {
+		if want := "nats:" + string(m[1]) + "-alpine"; s.Image != want {
+			t.Errorf("%s runs %s, want %s", s.Name, s.Image, want)
+		}
+	}
+	if len(nodes) == 0 {
+		t.Error("no NATS nodes")
+	}
 }
