@@ -65,3 +65,11 @@ up:
 	docker compose up -d
 down:
 	docker compose down
+
+# The other compose topologies (docs/deploy.md): a 3-node KurrentDB cluster,
+# or everything in one container with the demo province.
+.PHONY: up-cluster up-embedded
+up-cluster:
+	docker compose --env-file deploy/cluster.env up -d
+up-embedded:
+	docker compose up -d camket
