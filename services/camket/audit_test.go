@@ -35,18 +35,18 @@ func TestAuditSealExportAndVerifyABundleOffline(t *testing.T) {
 	if out, code := camket(t, "audit", "seal", "--data", data); code != 0 || !strings.Contains(out, "nothing to seal") {
 		t.Fatalf("audit seal again: %d %s", code, out)
 	}
-	if out, code := camket(t, "audit", "verify", "--data", data); code != 0 || !strings.Contains(out, "log intact: 625 events") ||
+	if out, code := camket(t, "audit", "verify", "--data", data); code != 0 || !strings.Contains(out, "log intact: 645 events") ||
 		!strings.Contains(out, "1 checkpoints hold, sealing positions 1..644") {
 		t.Fatalf("audit verify: %d %s", code, out)
 	}
 	bundle := filepath.Join(t.TempDir(), "bundle.jsonl")
-	if out, code := camket(t, "audit", "export", "--data", data, "--out", bundle); code != 0 || !strings.Contains(out, "exported 625 events (1 checkpoints)") {
+	if out, code := camket(t, "audit", "export", "--data", data, "--out", bundle); code != 0 || !strings.Contains(out, "exported 645 events (1 checkpoints)") {
 		t.Fatalf("audit export: %d %s", code, out)
 	}
 	if err := os.RemoveAll(data); err != nil { // offline: no data dir left
 		t.Fatal(err)
 	}
-	if out, code := camket(t, "audit", "verify", "--bundle", bundle); code != 0 || !strings.Contains(out, "log intact: 625 events") {
+	if out, code := camket(t, "audit", "verify", "--bundle", bundle); code != 0 || !strings.Contains(out, "log intact: 645 events") {
 		t.Fatalf("verify the bundle: %d %s", code, out)
 	}
 
