@@ -30,6 +30,9 @@ var rules = []rule{
 	{dir: "pkg/eventstore/esdb", allow: []string{"github.com/EventStore/EventStore-Client-Go/v4/",
 		"google.golang.org/grpc/codes", "google.golang.org/grpc/status", module + "pkg/eventstore"},
 		deny: []string{module + "pkg/eventstore/"}},
+	// The test double of EventStoreDB: the client's generated types and gRPC.
+	{dir: "pkg/eventstore/esdb/esdbtest", allow: []string{"github.com/EventStore/EventStore-Client-Go/v4/protos/",
+		"google.golang.org/grpc"}},
 	{dir: "pkg/eventstore/storetest", allow: []string{"github.com/google/uuid", module + "pkg/eventstore"}},
 	{dir: "pkg/eventlog", allow: []string{"github.com/google/uuid", module + "pkg/domain", module + "pkg/eventstore"},
 		deny: []string{module + "pkg/eventstore/"}},

@@ -7,12 +7,14 @@ import (
 	"testing"
 
 	"github.com/camket/camket/pkg/eventstore"
+
+	"github.com/camket/camket/pkg/eventstore/esdb/esdbtest"
 )
 
 // The v4 client panics when it is closed under a running call; Close must
 // wait for calls to end instead.
 func TestCloseUnderRunningCallsEndsThemWithErrClosed(t *testing.T) {
-	_, url := newStreamsDouble(t)
+	_, url := esdbtest.NewStreamsDouble(t)
 	st := openStore(t, url, Options{})
 	appendEvents(t, st, "close-0", 1, "first")
 	subscribed := newDelivery()

@@ -8,15 +8,17 @@ import (
 	"time"
 
 	"github.com/camket/camket/pkg/eventstore"
+
+	"github.com/camket/camket/pkg/eventstore/esdb/esdbtest"
 )
 
 // Against the double only: it holds every call until released, as a
 // server that stopped answering would.
 func TestCallsEndAtTheirDeadlineWhenTheServerStopsAnswering(t *testing.T) {
-	double, url := newStreamsDouble(t)
+	double, url := esdbtest.NewStreamsDouble(t)
 	st := openStore(t, url, Options{})
 	appendEvents(t, st, "deadline", 1, "before")
-	release := double.stall()
+	release := double.Stall()
 	defer release()
 
 	calls := []struct {
@@ -68,7 +70,7 @@ func TestCallsEndAtTheirDeadlineWhenTheServerStopsAnswering(t *testing.T) {
 }
 
 func TestOpenRefusesWhatItCannotUse(t *testing.T) {
-	_, url := newStreamsDouble(t)
+	_, url := esdbtest.NewStreamsDouble(t)
 	cases := []struct {
 		name string
 		url  string
@@ -102,9 +104,9 @@ func TestOpenRefusesWhatItCannotUse(t *testing.T) {
 }
 
 func TestDoneContextAnswersBeforeTheServer(t *testing.T) {
-	double, url := newStreamsDouble(t)
+	double, url := esdbtest.NewStreamsDouble(t)
 	st := openStore(t, url, Options{})
-	release := double.stall() // a call that reached the server would hang
+	release := double.Stall() // a call that reached the server would hang
 	defer release()
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()

@@ -14,6 +14,8 @@ import (
 
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/eventstore/storetest"
+
+	"github.com/camket/camket/pkg/eventstore/esdb/esdbtest"
 )
 
 // largeEventBytes keeps the suite's large event (plus its 64 KiB of
@@ -24,7 +26,7 @@ const largeEventBytes = 768 << 10
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // TestConformance runs the port's conformance suite against the server
-// named by CAMKET_ESDB_URL, or else against streamsDouble. Every store gets
+// named by CAMKET_ESDB_URL, or else against esdbtest.StreamsDouble. Every store gets
 // a stream prefix of its own, so that all of them share one server (or one
 // double) and each still starts with an empty log. Waits get 30s: a remote
 // server, or the double on a loaded machine, may be slow.
@@ -32,8 +34,8 @@ func TestConformance(t *testing.T) {
 	url := os.Getenv("CAMKET_ESDB_URL")
 	run := uuid.NewString()[:8]
 	if url == "" {
-		t.Log("CAMKET_ESDB_URL is not set: running the suite against streamsDouble, not EventStoreDB")
-		_, url = newStreamsDouble(t)
+		t.Log("CAMKET_ESDB_URL is not set: running the suite against esdbtest.StreamsDouble, not EventStoreDB")
+		_, url = esdbtest.NewStreamsDouble(t)
 	} else {
 		t.Logf("running the suite against EventStoreDB at CAMKET_ESDB_URL (stream prefix camket-test-%s-N_)", run)
 	}

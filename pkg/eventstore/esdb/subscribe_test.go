@@ -12,6 +12,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/camket/camket/pkg/eventstore"
+
+	"github.com/camket/camket/pkg/eventstore/esdb/esdbtest"
 )
 
 const waitLimit = 10 * time.Second
@@ -95,21 +97,21 @@ func checkSameAsLog(t *testing.T, st eventstore.Store, got []eventstore.Recorded
 // Against the double only: no real server can be told to drop a
 // subscription from a test.
 func TestSubscriptionResumesAfterTheLastDeliveredEventWhenDropped(t *testing.T) {
-	double, url := newStreamsDouble(t)
+	double, url := esdbtest.NewStreamsDouble(t)
 	st := openStore(t, url, Options{})
 	for i := range 5 {
 		appendEvents(t, st, fmt.Sprintf("drop-%d", i%2), 2, "past")
 	}
-	double.dropAfter(4) // during catch-up
+	double.DropAfter(4) // during catch-up
 	d := newDelivery()
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
 	go func() { errc <- st.SubscribeAll(ctx, eventstore.Start, d.handle) }()
 
 	caughtUp := d.waitFor(t, 10)
-	double.waitSubscribed(t, 2, waitLimit)
-	double.dropSubscriptions() // while live
-	double.waitSubscribed(t, 3, waitLimit)
+	double.WaitSubscribed(t, 2, waitLimit)
+	double.DropSubscriptions() // while live
+	double.WaitSubscribed(t, 3, waitLimit)
 	appendEvents(t, st, "drop-live", 3, "live")
 	appendEvents(t, st, "drop-0", 2, "live")
 	got := d.waitFor(t, 15)
@@ -119,7 +121,7 @@ func TestSubscriptionResumesAfterTheLastDeliveredEventWhenDropped(t *testing.T) 
 	}
 	checkSameAsLog(t, st, d.waitFor(t, 15))
 
-	subs := double.subscribed()
+	subs := double.Subscribed()
 	if len(subs) != 3 {
 		t.Fatalf("the double saw %d subscriptions, want 3 (first, after the catch-up drop, after the live drop)", len(subs))
 	}
@@ -136,7 +138,7 @@ func TestSubscriptionResumesAfterTheLastDeliveredEventWhenDropped(t *testing.T) 
 }
 
 func TestSubscriptionFiltersToTheCategoriesOnTheServer(t *testing.T) {
-	double, url := newStreamsDouble(t)
+	double, url := esdbtest.NewStreamsDouble(t)
 	everything := openStore(t, url, Options{})
 	st := openStore(t, url, Options{Categories: []string{"unit", "task"}})
 
@@ -171,7 +173,7 @@ func TestSubscriptionFiltersToTheCategoriesOnTheServer(t *testing.T) {
 		t.Errorf("delivered events of %v, want %v", streams, want)
 	}
 	checkSameAsLog(t, st, got)
-	subs := double.subscribed()
+	subs := double.Subscribed()
 	filter := subs[0].GetFilter().GetStreamIdentifier()
 	if !slices.Equal(filter.GetPrefix(), []string{"unit-", "task-"}) {
 		t.Errorf("the subscription asked the server for stream prefixes %v, want [unit- task-]", filter.GetPrefix())
@@ -207,7 +209,7 @@ func TestFilterWithoutCategoriesLeavesOutSystemStreams(t *testing.T) {
 // for longer than the client's discovery attempts, so that the client
 // closes itself, and comes back with its log.
 func TestStoreAndSubscriptionRecoverWhenTheServerComesBack(t *testing.T) {
-	double, url := newStreamsDouble(t)
+	double, url := esdbtest.NewStreamsDouble(t)
 	st := openStore(t, url+"&maxDiscoverAttempts=1&discoveryInterval=10&gossipTimeout=1", Options{MaxRetryDelay: 100 * time.Millisecond})
 	appendEvents(t, st, "restart", 3, "before")
 	d := newDelivery()
@@ -216,14 +218,14 @@ func TestStoreAndSubscriptionRecoverWhenTheServerComesBack(t *testing.T) {
 	go func() { errc <- st.SubscribeAll(ctx, eventstore.Start, d.handle) }()
 	d.waitFor(t, 3)
 
-	double.down()
+	double.Down()
 	for i := range 3 {
 		_, err := st.Append(t.Context(), "restart", eventstore.Any(), events(1, "while down")...)
 		if err == nil || errors.Is(err, eventstore.ErrClosed) {
 			t.Fatalf("Append %d while the server is down: got %v, want a connection error that is not ErrClosed", i, err)
 		}
 	}
-	double.restart(t)
+	double.Restart(t)
 	deadline := time.After(waitLimit)
 	for {
 		_, err := st.Append(t.Context(), "restart", eventstore.Any(), events(1, "after")...)

@@ -1,4 +1,4 @@
-package esdb
+package esdbtest
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// streamsDouble is an in-process TEST DOUBLE of the EventStoreDB gRPC
+// StreamsDouble is an in-process TEST DOUBLE of the EventStoreDB gRPC
 // Streams service (event_store.client.streams.Streams), built on the client
 // library's own generated types. It holds its log in memory. It is not
 // EventStoreDB: what it shows about the backend holds only as far as it
@@ -51,7 +51,7 @@ import (
 // Positions imitate the server's: byte offsets into a log that starts
 // with system events, so they grow with gaps, and an event's commit and
 // prepare positions are equal.
-type streamsDouble struct {
+type StreamsDouble struct {
 	streams.UnimplementedStreamsServer
 
 	mu            sync.Mutex
@@ -78,11 +78,11 @@ type doubleEvent struct {
 	data     []byte
 }
 
-// newStreamsDouble starts the double on a loopback port and returns it with
+// NewStreamsDouble starts the double on a loopback port and returns it with
 // the connection string that reaches it. It stops when t ends.
-func newStreamsDouble(t testing.TB) (*streamsDouble, string) {
+func NewStreamsDouble(t testing.TB) (*StreamsDouble, string) {
 	t.Helper()
-	d := &streamsDouble{
+	d := &StreamsDouble{
 		lastRevision:  map[string]uint64{},
 		changed:       make(chan struct{}),
 		drop:          make(chan struct{}),
@@ -101,7 +101,7 @@ func newStreamsDouble(t testing.TB) (*streamsDouble, string) {
 }
 
 // serve answers at addr with a new gRPC server.
-func (d *streamsDouble) serve(t testing.TB, addr string) {
+func (d *StreamsDouble) serve(t testing.TB, addr string) {
 	t.Helper()
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -117,14 +117,14 @@ func (d *streamsDouble) serve(t testing.TB, addr string) {
 
 // down stops answering, closing every connection and call, as a node that
 // went away; restart answers again at the same address with the same log.
-func (d *streamsDouble) down() {
+func (d *StreamsDouble) Down() {
 	d.mu.Lock()
 	srv := d.srv
 	d.mu.Unlock()
 	srv.Stop()
 }
 
-func (d *streamsDouble) restart(t testing.TB) {
+func (d *StreamsDouble) Restart(t testing.TB) {
 	t.Helper()
 	d.mu.Lock()
 	addr := d.addr
@@ -132,7 +132,7 @@ func (d *streamsDouble) restart(t testing.TB) {
 	d.serve(t, addr)
 }
 
-func (d *streamsDouble) seed(stream, typ string) {
+func (d *StreamsDouble) seed(stream, typ string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.write(stream, &streams.AppendReq_ProposedMessage{
@@ -143,7 +143,7 @@ func (d *streamsDouble) seed(stream, typ string) {
 }
 
 // write adds one event to the log; d.mu is held.
-func (d *streamsDouble) write(stream string, msg *streams.AppendReq_ProposedMessage) doubleEvent {
+func (d *StreamsDouble) write(stream string, msg *streams.AppendReq_ProposedMessage) doubleEvent {
 	rev, exists := d.lastRevision[stream]
 	if exists {
 		rev++
@@ -164,7 +164,7 @@ func (d *streamsDouble) write(stream string, msg *streams.AppendReq_ProposedMess
 
 // dropSubscriptions ends every running subscription with Unavailable, as
 // when a node goes away.
-func (d *streamsDouble) dropSubscriptions() {
+func (d *StreamsDouble) DropSubscriptions() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	close(d.drop)
@@ -173,14 +173,14 @@ func (d *streamsDouble) dropSubscriptions() {
 
 // dropAfter makes the next subscription end with Unavailable after it sent
 // n events.
-func (d *streamsDouble) dropAfter(n int) {
+func (d *StreamsDouble) DropAfter(n int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.dropAfterNext = n
 }
 
 // stall holds every Append and Read until the returned release is called.
-func (d *streamsDouble) stall() (release func()) {
+func (d *StreamsDouble) Stall() (release func()) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	ch := make(chan struct{})
@@ -199,7 +199,7 @@ func (d *streamsDouble) stall() (release func()) {
 }
 
 // subscribed returns the options of every subscription received so far.
-func (d *streamsDouble) subscribed() []*streams.ReadReq_Options {
+func (d *StreamsDouble) Subscribed() []*streams.ReadReq_Options {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return append([]*streams.ReadReq_Options(nil), d.subscriptions...)
@@ -207,7 +207,7 @@ func (d *streamsDouble) subscribed() []*streams.ReadReq_Options {
 
 // waitSubscribed waits until the double has received n subscriptions and
 // returns their options, failing t after limit.
-func (d *streamsDouble) waitSubscribed(t *testing.T, n int, limit time.Duration) []*streams.ReadReq_Options {
+func (d *StreamsDouble) WaitSubscribed(t *testing.T, n int, limit time.Duration) []*streams.ReadReq_Options {
 	t.Helper()
 	deadline := time.After(limit)
 	for {
@@ -226,7 +226,7 @@ func (d *streamsDouble) waitSubscribed(t *testing.T, n int, limit time.Duration)
 }
 
 // wait blocks while the double is stalled.
-func (d *streamsDouble) wait(ctx context.Context) error {
+func (d *StreamsDouble) wait(ctx context.Context) error {
 	d.mu.Lock()
 	ch := d.stalled
 	d.mu.Unlock()
@@ -242,7 +242,7 @@ func (d *streamsDouble) wait(ctx context.Context) error {
 }
 
 // Append implements the Append call.
-func (d *streamsDouble) Append(srv streams.Streams_AppendServer) error {
+func (d *StreamsDouble) Append(srv streams.Streams_AppendServer) error {
 	first, err := srv.Recv()
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package esdb
+package esdbtest
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 
 // Read implements the Read call: stream reads, $all reads and $all
 // subscriptions.
-func (d *streamsDouble) Read(req *streams.ReadReq, srv streams.Streams_ReadServer) error {
+func (d *StreamsDouble) Read(req *streams.ReadReq, srv streams.Streams_ReadServer) error {
 	if err := d.wait(srv.Context()); err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (d *streamsDouble) Read(req *streams.ReadReq, srv streams.Streams_ReadServe
 	}
 }
 
-func (d *streamsDouble) readStream(opts *streams.ReadReq_Options, srv streams.Streams_ReadServer) error {
+func (d *StreamsDouble) readStream(opts *streams.ReadReq_Options, srv streams.Streams_ReadServer) error {
 	so := opts.GetStream()
 	stream := string(so.GetStreamIdentifier().GetStreamName())
 	d.mu.Lock()
@@ -70,7 +70,7 @@ func (d *streamsDouble) readStream(opts *streams.ReadReq_Options, srv streams.St
 	return sendEvents(srv, out, opts.GetCount())
 }
 
-func (d *streamsDouble) readAll(opts *streams.ReadReq_Options, match func(doubleEvent) bool, srv streams.Streams_ReadServer) error {
+func (d *StreamsDouble) readAll(opts *streams.ReadReq_Options, match func(doubleEvent) bool, srv streams.Streams_ReadServer) error {
 	ao := opts.GetAll()
 	backwards := opts.GetReadDirection() == streams.ReadReq_Options_Backwards
 	d.mu.Lock()
@@ -102,7 +102,7 @@ func (d *streamsDouble) readAll(opts *streams.ReadReq_Options, match func(double
 
 // subscribe serves a subscription to $all until the client leaves, the
 // double drops it, or the server stops.
-func (d *streamsDouble) subscribe(opts *streams.ReadReq_Options, match func(doubleEvent) bool, srv streams.Streams_ReadServer) error {
+func (d *StreamsDouble) subscribe(opts *streams.ReadReq_Options, match func(doubleEvent) bool, srv streams.Streams_ReadServer) error {
 	d.mu.Lock()
 	d.subscriptions = append(d.subscriptions, opts) // gRPC hands each call a request of its own
 	close(d.newSubscriber)
@@ -136,7 +136,7 @@ func (d *streamsDouble) subscribe(opts *streams.ReadReq_Options, match func(doub
 				continue
 			}
 			if dropAfter > 0 && sent == dropAfter {
-				return status.Error(codes.Unavailable, "streamsDouble: subscription dropped on purpose")
+				return status.Error(codes.Unavailable, "StreamsDouble: subscription dropped on purpose")
 			}
 			if err := srv.Send(readResp(ev)); err != nil {
 				return err
@@ -152,14 +152,14 @@ func (d *streamsDouble) subscribe(opts *streams.ReadReq_Options, match func(doub
 		select {
 		case <-changed:
 		case <-drop:
-			return status.Error(codes.Unavailable, "streamsDouble: subscription dropped on purpose")
+			return status.Error(codes.Unavailable, "StreamsDouble: subscription dropped on purpose")
 		case <-srv.Context().Done():
 			return status.FromContextError(srv.Context().Err()).Err()
 		}
 	}
 }
 
-func (d *streamsDouble) sendCaughtUp(srv streams.Streams_ReadServer) error {
+func (d *StreamsDouble) sendCaughtUp(srv streams.Streams_ReadServer) error {
 	d.mu.Lock()
 	var at uint64
 	if n := len(d.log); n > 0 {
