@@ -62,7 +62,15 @@ type started struct {
 
 func startServe(t *testing.T, dataDir string) *started {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--data", dataDir, "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0")
+	return startCamket(t, nil, "serve", "--data", dataDir, "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0")
+}
+
+// startCamket starts the binary with args and extra environment, and
+// waits until it says where it listens.
+func startCamket(t *testing.T, env []string, args ...string) *started {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
