@@ -43,6 +43,9 @@ Usage:
   camket projector rebuild [--data DIR]
                            fold the whole log from zero into the board model; new checkpoint
   camket health [--url U]  exit 0 when a running camket is ready
+  camket loadgen [--url U] [--data DIR] [--users 50] [--rate R] [--duration 30s]
+                           simulated unit staff and office against a running camket;
+                           prints latency per operation, errors by kind, projection lag
   camket version           print the version
 
 Run 'camket COMMAND -h' for a command's flags.
@@ -69,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = projectorCmd(ctx, args[1:], stdout, stderr)
 	case "health":
 		err = health(ctx, args[1:], stdout, stderr)
+	case "loadgen":
+		err = loadgenCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "camket", version)
 	case "-h", "--help", "help":

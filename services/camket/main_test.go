@@ -192,6 +192,8 @@ func TestBadUsageExitsWith2(t *testing.T) {
 		{"serve", "--log-level", "loud"},
 		{"serve", "--max-body", "1"},
 		{"serve", "extra"},
+		{"loadgen", "--users", "0"},
+		{"loadgen", "--lag-sample", "2"},
 	}
 	for _, args := range cases {
 		cmd := exec.CommandContext(context.Background(), binary, args...)
