@@ -60,9 +60,11 @@ type started struct {
 	firstLines string // what serve printed before saying where it listens
 }
 
-func startServe(t *testing.T, dataDir string) *started {
+// startServe starts camket serve on dataDir and a free port; extra flags
+// come after (a later --http wins).
+func startServe(t *testing.T, dataDir string, extra ...string) *started {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--data", dataDir, "--http", "127.0.0.1:0")
+	cmd := exec.Command(binary, append([]string{"serve", "--data", dataDir, "--http", "127.0.0.1:0"}, extra...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -48,6 +48,9 @@ type Config struct {
 	Writes func(Write)
 	// Client sends the requests; default a client with a 15 s timeout.
 	Client *http.Client
+	// Started, when set, is called once the setup is done, as the users
+	// begin (the crash harness starts killing then).
+	Started func()
 	// Windows asks for reports on parts of the run as well
 	// (Report.Windows, in the same order).
 	Windows []Window

@@ -48,6 +48,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	r.resent.Store(0)
 	stop, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
+	if cfg.Started != nil {
+		cfg.Started()
+	}
 	interval := time.Duration(float64(len(users)) / cfg.Rate * float64(time.Second))
 	var wg sync.WaitGroup
 	for _, u := range users {
