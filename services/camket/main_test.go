@@ -64,7 +64,14 @@ type started struct {
 // come after (a later --http wins).
 func startServe(t *testing.T, dataDir string, extra ...string) *started {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"serve", "--data", dataDir, "--http", "127.0.0.1:0"}, extra...)...)
+	return startBinary(t, binary, dataDir, extra...)
+}
+
+// startBinary is startServe with another build of camket (the soak runs one
+// without the race detector).
+func startBinary(t testing.TB, bin, dataDir string, extra ...string) *started {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--data", dataDir, "--http", "127.0.0.1:0"}, extra...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

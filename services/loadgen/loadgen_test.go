@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -152,5 +153,21 @@ func TestPeriodEnd(t *testing.T) {
 	}
 	if _, err := periodEnd("2021-Q5"); err == nil {
 		t.Error("2021-Q5 was accepted")
+	}
+}
+
+func TestReadGaugesFromTheServersMetrics(t *testing.T) {
+	url, _, _ := demoServer(t)
+	g, err := ReadGauges(t.Context(), http.DefaultClient, url+"/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"go_goroutines", "go_memstats_heap_inuse_bytes", "process_resident_memory_bytes", "process_open_fds"} {
+		if g[name] <= 0 {
+			t.Errorf("%s = %v, want a positive reading", name, g[name])
+		}
+	}
+	if _, err := ReadGauges(t.Context(), http.DefaultClient, url+"/nowhere"); err == nil {
+		t.Error("a page that answers 404 was read")
 	}
 }
