@@ -86,8 +86,9 @@ func (r *runner) send(stop context.Context, req request) (response, error) {
 					if json.Unmarshal(resp.body, &res) == nil {
 						w.Events, w.Position = res.Events, res.Position
 					}
-				case mayHaveArrived && resp.status == http.StatusConflict:
-					// The first try may have landed and moved the revision.
+				case mayHaveArrived:
+					// An earlier try may have landed: the resend then
+					// meets a moved revision (409) or a changed state.
 					w.Outcome = Unknown
 				}
 				r.tell(w)
