@@ -99,13 +99,18 @@ func BenchmarkSoak(b *testing.B) {
 	}
 	fmt.Fprintf(&out, "\nsoak %s at %.1f actions/s: p99 of the slowest frequent operation, first %s %s → last %s %s\n",
 		duration, 27.5, window, p99(first), window, p99(last))
-	fmt.Fprintln(&out, "| series | start | end | growth |")
+	for i, name := range []string{"first", "last"} {
+		fmt.Fprintf(&out, "\n%s %s:\n", name, window)
+		rep.Windows[i].Print(&out)
+	}
+	fmt.Fprintln(&out, "\n| series | start | end | growth |")
 	fmt.Fprintln(&out, "|---|---:|---:|---:|")
 	start, end := samples[0], samples[len(samples)-1]
 	for _, name := range soakGauges {
 		fmt.Fprintf(&out, "| %s | %.0f | %.0f | %+.0f |\n", name, start[name], end[name], end[name]-start[name])
 	}
-	b.Log("\n" + out.String())
+	fmt.Println(out.String()) // b.Log would cut it short
+
 	mb := func(name string) float64 { return (end[name] - start[name]) / (1 << 20) }
 	b.ReportMetric(mb("go_memstats_heap_inuse_bytes"), "heap-growth-MiB")
 	b.ReportMetric(mb("process_resident_memory_bytes"), "rss-growth-MiB")

@@ -218,7 +218,9 @@ func (r *recorder) report(from, to time.Duration) Report {
 		}
 	}
 	for _, o := range ops {
-		rep.Ops = append(rep.Ops, *o)
+		if o.Requests+o.Expected+o.Failures > 0 {
+			rep.Ops = append(rep.Ops, *o)
+		}
 	}
 	sort.Slice(rep.Ops, func(i, j int) bool { return rep.Ops[i].Op < rep.Ops[j].Op })
 	lag := in(r.lag)
