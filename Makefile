@@ -7,6 +7,8 @@ BIN                 := $(CURDIR)/bin
 STATICCHECK_VERSION := v0.8.2
 # Seconds each benchmark measurement runs for in `make bench`.
 BENCH_SECONDS       ?= 3
+# How long the soak profile (BenchmarkSoak) runs in `make bench`.
+SOAK_SECONDS        ?= 600
 # How long each fuzz target runs in `make test` (seed corpora always run).
 FUZZTIME            ?= 5s
 FUZZ_TARGETS        := FuzzParseDate:./pkg/domain FuzzParsePeriod:./pkg/domain FuzzCleanText:./pkg/domain \
@@ -24,8 +26,10 @@ build:
 run: build
 	$(BIN)/camket serve --demo
 
+# The crash harness runs on its own, verbose, so that its counts are printed.
 test:
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 20m -skip '^TestCrashHarness$$' ./...
+	$(GO) test -race -count=1 -timeout 20m -run '^TestCrashHarness$$' -v ./services/camket
 	$(MAKE) --no-print-directory fuzz
 
 # A short run of every fuzz target (one package and target per go test).
@@ -39,11 +43,12 @@ fuzz:
 # Longer crash runs, and suites against external servers when their
 # CAMKET_*_URL variables are set.
 test-integration:
-	CAMKET_LONG=1 $(GO) test -race -count=1 -timeout 60m ./...
+	CAMKET_LONG=1 $(GO) test -race -count=1 -timeout 60m -skip '^TestCrashHarness$$' ./...
+	CAMKET_LONG=1 $(GO) test -race -count=1 -timeout 60m -run '^TestCrashHarness$$' -v ./services/camket
 
 # One run gives every figure, with ratios measured in the same run.
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCH_SECONDS)s ./pkg/... ./services/...
+	SOAK_SECONDS=$(SOAK_SECONDS) $(GO) test -run '^$$' -bench . -benchtime $(BENCH_SECONDS)s -timeout 60m ./pkg/... ./services/...
 	$(GO) run ./services/benchreport -seconds $(BENCH_SECONDS)
 
 lint: $(BIN)/staticcheck

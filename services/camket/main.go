@@ -58,6 +58,9 @@ Usage:
                            make a unit head's Ed25519 signing key; print what the office registers
   camket sign --key FILE [--url U --token T --commitment ID]
                            sign a commitment's signing content (stdin, or fetched and posted)
+  camket loadgen [--url U] [--data DIR] [--users 50] [--rate R] [--duration 30s]
+                           simulated unit staff and office against a running camket;
+                           prints latency per operation, errors by kind, projection lag
   camket version           print the version
 
 Run 'camket COMMAND -h' for a command's flags.
@@ -94,6 +97,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = keysCmd(ctx, args[1:], stdout, stderr)
 	case "sign":
 		err = signCmd(ctx, args[1:], os.Stdin, stdout, stderr)
+	case "loadgen":
+		err = loadgenCmd(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "camket", version)
 	case "-h", "--help", "help":

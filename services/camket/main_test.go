@@ -60,16 +60,31 @@ type started struct {
 	firstLines string // what serve printed before saying where it listens
 }
 
-func startServe(t *testing.T, dataDir string) *started {
+// startServe starts camket serve on dataDir and a free port; extra flags
+// come after (a later --http wins).
+func startServe(t *testing.T, dataDir string, extra ...string) *started {
 	t.Helper()
-	return startCamket(t, nil, "serve", "--data", dataDir, "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0")
+	return startBinary(t, binary, dataDir, extra...)
 }
 
-// startCamket starts the binary with args and extra environment, and
-// waits until it says where it listens.
-func startCamket(t *testing.T, env []string, args ...string) *started {
+// startBinary is startServe with another build of camket (the soak runs one
+// without the race detector).
+func startBinary(t testing.TB, bin, dataDir string, extra ...string) *started {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	args := append([]string{"serve", "--data", dataDir, "--http", "127.0.0.1:0", "--nats-listen", "127.0.0.1:0"}, extra...)
+	return startCommand(t, bin, nil, args...)
+}
+
+// startCamket starts the race-built binary with args and extra environment
+// (a production role, say), and waits until it says where it listens.
+func startCamket(t testing.TB, env []string, args ...string) *started {
+	t.Helper()
+	return startCommand(t, binary, env, args...)
+}
+
+func startCommand(t testing.TB, bin string, env []string, args ...string) *started {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -200,6 +215,8 @@ func TestBadUsageExitsWith2(t *testing.T) {
 		{"serve", "--log-level", "loud"},
 		{"serve", "--max-body", "1"},
 		{"serve", "extra"},
+		{"loadgen", "--users", "0"},
+		{"loadgen", "--lag-sample", "2"},
 	}
 	for _, args := range cases {
 		cmd := exec.CommandContext(context.Background(), binary, args...)
