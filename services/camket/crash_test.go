@@ -321,4 +321,3 @@ func (r *crashRun) checkBoardsEqualAFold(t *testing.T, store eventstore.Store, l
 	cancel()
 	<-done
 }
-
