@@ -197,8 +197,10 @@ func TestAlertsSurviveANATSNodeKilledMidStream(t *testing.T) {
 	}
 
 	// Read the stream back; retry while the cluster settles.
-	seen := map[string]int{}
-	var total uint64
+	var (
+		seen  map[string]int
+		total uint64
+	)
 	for deadline := time.Now().Add(60 * time.Second); ; {
 		seen, total, err = readTitles(ctx, js)
 		if err == nil && len(seen) == tasks {
