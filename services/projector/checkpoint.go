@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/camket/camket/pkg/projection"
@@ -63,24 +62,5 @@ func (p *Projector) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("projector: encoding checkpoint: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".projection-*")
-	if err != nil {
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	return nil
+	return writeAtomically(path, data)
 }

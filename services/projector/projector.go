@@ -26,11 +26,14 @@ type Projector struct {
 	mu       sync.RWMutex
 	province *projection.Province
 	lastID   string        // id of the event at the province's position
+	lastHash string        // its sealed hash
 	moved    chan struct{} // closed and replaced whenever the position moves
 
 	// checkpoint, when set, is where Run saves the province from time to
 	// time and when it ends.
 	checkpoint string
+	// archive, when set, keeps period-boundary snapshots for time travel.
+	archive *archive
 }
 
 // SaveTo makes Run write checkpoints to path (see Restore and Save).
@@ -58,13 +61,19 @@ func (p *Projector) Run(ctx context.Context) error {
 	}
 	defer save()
 	err := p.log.Store().SubscribeAll(ctx, from, func(rec eventstore.RecordedEvent) error {
-		r, _, _, err := p.log.Decode(rec)
+		r, _, hash, err := p.log.Decode(rec)
 		if err != nil {
 			return fmt.Errorf("projector: %w", err)
 		}
+		// Run is the province's only writer, so it reads it unlocked.
+		if p.archive != nil && p.archive.due(p.province, r.RecordedAt) {
+			if err := p.archive.write(p.province, p.lastID, p.lastHash); err != nil {
+				p.archive.opts.Log.Error("time travel: snapshot not written", "err", err)
+			}
+		}
 		p.mu.Lock()
 		p.province.Apply(rec.Stream, rec.Position, r)
-		p.lastID = rec.ID.String()
+		p.lastID, p.lastHash = rec.ID.String(), hash
 		close(p.moved)
 		p.moved = make(chan struct{})
 		p.mu.Unlock()
@@ -125,14 +134,11 @@ func (p *Projector) CaughtUp(ctx context.Context) error {
 }
 
 // Board answers the board query q from the current province. With a
-// recorded instant in q.AsOf it travels in time: it folds the log up to
-// that instant into a fresh province, so that names, signatures and rule
-// versions recorded later do not show (slow on a long log until
-// period-boundary snapshots exist).
+// recorded instant in q.AsOf it travels in time (see Past).
 func (p *Projector) Board(ctx context.Context, q projection.Query) (projection.Board, error) {
 	if !q.AsOf.Recorded.IsZero() {
-		past := projection.New()
-		if err := projection.FoldUntil(ctx, p.log, past, q.AsOf.Recorded); err != nil {
+		past, err := p.Past(ctx, q.AsOf.Recorded)
+		if err != nil {
 			return projection.Board{}, err
 		}
 		return past.Board(q), nil
@@ -140,4 +146,22 @@ func (p *Projector) Board(ctx context.Context, q projection.Query) (projection.B
 	var b projection.Board
 	p.Read(func(pr *projection.Province) { b = pr.Board(q) })
 	return b, nil
+}
+
+// Past returns a fresh province holding what was recorded at or before t,
+// so that names, signatures and rule versions recorded later do not show:
+// the newest trustworthy period-boundary snapshot recorded through t (when
+// KeepSnapshots is on), with the rest of the log up to t folded onto it.
+func (p *Projector) Past(ctx context.Context, t time.Time) (*projection.Province, error) {
+	past := projection.New()
+	if p.archive != nil {
+		var err error
+		if past, err = p.archive.load(ctx, p.log, t); err != nil {
+			return nil, err
+		}
+	}
+	if err := projection.FoldUntil(ctx, p.log, past, t); err != nil {
+		return nil, err
+	}
+	return past, nil
 }

@@ -1,0 +1,152 @@
+package projector
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camket/camket/pkg/domain"
+	"github.com/camket/camket/pkg/eventlog"
+	"github.com/camket/camket/pkg/eventstore/bolt"
+	"github.com/camket/camket/pkg/projection"
+)
+
+// archivedLog registers eight units a day apart, with a projector keeping a snapshot every 2 events; it returns the
+// log, the snapshot directory and an instant after everything.
+func archivedLog(t *testing.T) (*eventlog.Log, string, time.Time) {
+	t.Helper()
+	store, err := bolt.Open(filepath.Join(t.TempDir(), "events.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	clock := time.Date(2021, 4, 1, 2, 0, 0, 0, time.UTC)
+	log := eventlog.New(store, domain.NewRegistry(), func() time.Time { clock = clock.Add(24 * time.Hour); return clock })
+	dir := t.TempDir()
+	p := New(log)
+	if err := p.KeepSnapshots(ArchiveOptions{Dir: dir, Every: 2}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	meta := eventlog.Meta{Actor: domain.Actor{Subject: "vp", Role: "office"}}
+	for i := range 8 {
+		code := fmt.Sprintf("U%d", i)
+		res, err := log.Append(ctx, domain.UnitStream(code), eventlog.Version{}, meta, domain.UnitRegistered{Code: code, Name: "Công an tỉnh " + code, Kind: domain.KindDepartment})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.WaitFor(ctx, res.Position); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	return log, dir, clock.Add(time.Hour)
+}
+
+// A snapshot whose bytes were changed, or that was taken of another log,
+// is not trusted: time travel ignores it, reports it, and gives the answer
+// a fold from zero gives.
+func TestTamperedSnapshotIsNotTrusted(t *testing.T) {
+	q := projection.Query{Period: domain.MustParsePeriod("2021-Q2")}
+	cases := []struct {
+		name   string
+		tamper func(header, body []byte) []byte
+	}{
+		{"one byte of the body changed", func(header, body []byte) []byte {
+			return append(append(header, '\n'), bytes.Replace(body, []byte("Công an tỉnh U0"), []byte("Công an tỉnh X0"), 1)...)
+		}},
+		{"body changed and its digest recomputed, but taken of another log", func(header, body []byte) []byte {
+			var h archiveHeader
+			if err := json.Unmarshal(header, &h); err != nil {
+				t.Fatal(err)
+			}
+			body = bytes.Replace(body, []byte("Công an tỉnh U0"), []byte("Công an tỉnh X0"), 1)
+			body = bytes.Replace(body, []byte(h.EventHash), []byte(strings.Repeat("0", 64)), 1)
+			sum := sha256.Sum256(body)
+			h.EventHash, h.Digest = strings.Repeat("0", 64), hex.EncodeToString(sum[:])
+			head, _ := json.Marshal(h)
+			return append(append(head, '\n'), body...)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			log, dir, after := archivedLog(t)
+			ctx := context.Background()
+			files, _ := filepath.Glob(filepath.Join(dir, "snapshot-*.json"))
+			if len(files) < 2 {
+				t.Fatalf("%d snapshots written, want at least 2", len(files))
+			}
+			honest := projection.New()
+			if err := projection.Fold(ctx, log, honest); err != nil {
+				t.Fatal(err)
+			}
+			want, _ := json.Marshal(honest.Board(q).Rows)
+
+			newest := files[len(files)-1]
+			data, err := os.ReadFile(newest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			header, body, _ := bytes.Cut(data, []byte("\n"))
+			if err := os.WriteFile(newest, c.tamper(header, body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p := New(log)
+			if err := p.KeepSnapshots(ArchiveOptions{Dir: dir, Every: 2}); err != nil {
+				t.Fatal(err)
+			}
+			past, err := p.Past(ctx, after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := json.Marshal(past.Board(q).Rows); string(got) != string(want) {
+				t.Fatalf("time travel trusted the tampered snapshot:\n got %s\nwant %s", got, want)
+			}
+			bad := p.Distrusted()
+			if len(bad) != 1 || !strings.HasPrefix(bad[0], filepath.Base(newest)) {
+				t.Fatalf("distrusted %v, want just %s", bad, filepath.Base(newest))
+			}
+		})
+	}
+}
+
+// Untouched snapshots are used: the answer equals a fold from zero and
+// nothing is distrusted.
+func TestHonestSnapshotsAreUsed(t *testing.T) {
+	log, dir, after := archivedLog(t)
+	ctx := context.Background()
+	p := New(log)
+	if err := p.KeepSnapshots(ArchiveOptions{Dir: dir, Every: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.archive.before(after)) < 2 {
+		t.Fatal("no snapshot to start from")
+	}
+	past, err := p.Past(ctx, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	honest := projection.New()
+	if err := projection.Fold(ctx, log, honest); err != nil {
+		t.Fatal(err)
+	}
+	q := projection.Query{Period: domain.MustParsePeriod("2021-Q2")}
+	got, _ := json.Marshal(past.Board(q))
+	want, _ := json.Marshal(honest.Board(q))
+	if string(got) != string(want) || len(p.Distrusted()) != 0 {
+		t.Fatalf("from snapshots %s\nfrom zero %s\ndistrusted %v", got, want, p.Distrusted())
+	}
+}
