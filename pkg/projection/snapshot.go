@@ -1,7 +1,8 @@
 package projection
 
 import (
-	"encoding/json"
+	"bytes"
+	"encoding/gob"
 	"fmt"
 	"time"
 
@@ -76,12 +77,17 @@ func Restore(s Snapshot) (*Province, error) {
 	return p, nil
 }
 
-// MarshalSnapshot and UnmarshalSnapshot are the snapshot's file format.
-func MarshalSnapshot(s Snapshot) ([]byte, error) { return json.Marshal(s) }
+// MarshalSnapshot and UnmarshalSnapshot are the snapshot's file format:
+// gob, which decodes a large province several times faster than JSON.
+func MarshalSnapshot(s Snapshot) ([]byte, error) {
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(s)
+	return buf.Bytes(), err
+}
 
 // UnmarshalSnapshot reads a snapshot file's bytes.
 func UnmarshalSnapshot(b []byte) (Snapshot, error) {
 	var s Snapshot
-	err := json.Unmarshal(b, &s)
+	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s)
 	return s, err
 }

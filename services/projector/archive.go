@@ -32,7 +32,7 @@ import (
 //
 // A snapshot file is a header line (JSON: position, id and sealed hash of
 // the event at that position, latest recorded time folded, SHA-256 of the
-// body) and the body (the projection.Snapshot JSON). Before use, the body
+// body) and the body (projection.MarshalSnapshot). Before use, the body
 // must match its digest and the log must hold, at that position, the event
 // with that id and hash; otherwise the snapshot is ignored, the problem
 // logged and counted, and the query folds from an older snapshot or zero.
