@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/camket/camket/pkg/domain"
 	"github.com/camket/camket/pkg/eventlog"
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/projection"
@@ -153,15 +154,59 @@ func (p *Projector) Board(ctx context.Context, q projection.Query) (projection.B
 // the newest trustworthy period-boundary snapshot recorded through t (when
 // KeepSnapshots is on), with the rest of the log up to t folded onto it.
 func (p *Projector) Past(ctx context.Context, t time.Time) (*projection.Province, error) {
-	past := projection.New()
-	if p.archive != nil {
-		var err error
-		if past, err = p.archive.load(ctx, p.log, t); err != nil {
-			return nil, err
-		}
+	past, err := p.base(ctx, t)
+	if err != nil {
+		return nil, err
 	}
 	if err := projection.FoldUntil(ctx, p.log, past, t); err != nil {
 		return nil, err
 	}
 	return past, nil
+}
+
+// base returns a province holding a prefix of the log recorded at or
+// before t: the newest trustworthy snapshot that qualifies, else empty.
+func (p *Projector) base(ctx context.Context, t time.Time) (*projection.Province, error) {
+	if p.archive == nil {
+		return projection.New(), nil
+	}
+	return p.archive.load(ctx, p.log, t)
+}
+
+// Diff compares the board of q as recorded at from with the board as
+// recorded at to (from before to): the units whose band or rank changed
+// and the events recorded in between that bear on each. It fails when
+// from is after to, or the log fails.
+func (p *Projector) Diff(ctx context.Context, q projection.Query, from, to time.Time) (projection.BoardDiff, error) {
+	if from.After(to) {
+		return projection.BoardDiff{}, domain.Invalid("from", "Thời điểm đầu phải trước thời điểm cuối", "from must come before to")
+	}
+	before, err := p.Past(ctx, from)
+	if err != nil {
+		return projection.BoardDiff{}, err
+	}
+	q.AsOf.Recorded = from
+	d := projection.BoardDiff{Period: q.Period.String(), From: from, To: to, Before: before.Board(q)}
+	// The board at to is folded from the same prefix as the one at from,
+	// so that every event recorded in between passes by as a cause.
+	past, err := p.base(ctx, from)
+	if err != nil {
+		return projection.BoardDiff{}, err
+	}
+	var causes []projection.Cause
+	var units []string
+	err = projection.FoldUntil(ctx, p.log, past, to, func(stream string, pos eventstore.Position, r domain.Recorded) {
+		if !r.RecordedAt.After(from) {
+			return
+		}
+		causes = append(causes, projection.Cause{Stream: stream, Position: pos, Type: r.Event.EventType(), Actor: r.Actor, RecordedAt: r.RecordedAt})
+		units = append(units, past.UnitOf(stream))
+	})
+	if err != nil {
+		return projection.BoardDiff{}, err
+	}
+	q.AsOf.Recorded = to
+	d.After = past.Board(q)
+	d.Changes = projection.Diff(d.Before, d.After, causes, units)
+	return d, nil
 }

@@ -172,6 +172,30 @@ func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
 	if bad := live.Distrusted(); len(bad) != 0 {
 		t.Fatalf("honest snapshots distrusted: %v", bad)
 	}
+
+	// Between instants 5 and 6 CAT's second value was verified (100%)
+	// and SNV's report rejected: CAT changed band and rank, because of
+	// its own verification.
+	d, err := live.Diff(ctx, q, captures[4].at, captures[5].at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cat *projection.UnitChange
+	for i := range d.Changes {
+		if d.Changes[i].Unit == "CAT" {
+			cat = &d.Changes[i]
+		}
+	}
+	if cat == nil || cat.NewBand != domain.BandFull || cat.OldBand == cat.NewBand || cat.NewRank != 1 {
+		t.Fatalf("diff 5 → 6: %+v", d.Changes)
+	}
+	if len(cat.Causes) != 1 || cat.Causes[0].Type != "commitment.value_verified" || cat.Causes[0].Stream != domain.CommitmentStream(units[0].commitment) ||
+		cat.Causes[0].Actor.Subject != "vp" || !cat.Causes[0].RecordedAt.After(captures[4].at) {
+		t.Fatalf("CAT's change should be caused by its verification alone: %+v", cat.Causes)
+	}
+	if _, err := live.Diff(ctx, q, captures[5].at, captures[4].at); domain.ErrorCode(err) != domain.CodeInvalid {
+		t.Fatalf("from after to: %v", err)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
