@@ -3,6 +3,7 @@ package projection
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -170,4 +171,22 @@ func FoldUntil(ctx context.Context, log *eventlog.Log, p *Province, t time.Time,
 			return nil
 		}
 	}
+}
+
+// StreamsOf returns the streams that bear on unit: the unit's own, its
+// commitments' and the tasks it leads, sorted.
+func (p *Province) StreamsOf(unit string) []string {
+	out := []string{domain.UnitStream(unit)}
+	for id, c := range p.commitments {
+		if c.OwnerUnit() == unit {
+			out = append(out, domain.CommitmentStream(id))
+		}
+	}
+	for id, t := range p.tasks {
+		if t.State().Lead == unit {
+			out = append(out, domain.TaskStream(id))
+		}
+	}
+	sort.Strings(out[1:])
+	return out
 }

@@ -37,6 +37,8 @@ func (s *Server) webRoutes() {
 	s.handle("GET", "/", viewers, w.boardPage)
 	s.handle("GET", "/events/board", viewers, w.boardEvents)
 	s.handle("GET", "/units/:code", readers, w.unitDrillDown)
+	s.handle("GET", "/audit/history", historyReaders, w.historyPage)
+	s.handle("GET", "/audit/diff", auditors, w.diffPage)
 	s.handle("GET", "/login", public, s.getLogin)
 	s.handle("POST", "/login", public, s.postLogin)
 	s.handle("POST", "/logout", public, s.postLogout)
@@ -569,6 +571,8 @@ var texts = map[string]pageTexts{
 func webRoute(path string) bool {
 	switch path {
 	case "/", "/events/board", "/login", "/logout", "/static/*", "/import", "/units/:code":
+		return true
+	case "/audit/history", "/audit/diff":
 		return true
 	}
 	return false

@@ -38,7 +38,7 @@ import (
 // logged and counted, and the query folds from an older snapshot or zero.
 
 // DefaultArchiveEvery is the default number of events between snapshots.
-const DefaultArchiveEvery = 50000
+const DefaultArchiveEvery = 25000
 
 // ArchiveOptions configure period-boundary snapshots.
 type ArchiveOptions struct {
