@@ -138,12 +138,22 @@ const AppendSkew = time.Minute
 
 // FoldUntil applies every event of log after the province's position that
 // was recorded at or before t, so that the province is what the live one
-// was at instant t: the basis of time travel on the recorded clock. It
-// stops at the first event recorded more than AppendSkew after t. With
+// was at instant t: the basis of time travel on the recorded clock. With
 // seen non-nil, it calls seen for every event it applies, after applying it.
 func FoldUntil(ctx context.Context, log *eventlog.Log, p *Province, t time.Time, seen ...func(stream string, pos eventstore.Position, r domain.Recorded)) error {
+	return ReadUntil(ctx, log, p.position, t, func(stream string, pos eventstore.Position, r domain.Recorded) {
+		p.Apply(stream, pos, r)
+		for _, f := range seen {
+			f(stream, pos, r)
+		}
+	})
+}
+
+// ReadUntil calls f, in log order, for every event after position after
+// that was recorded at or before t. It stops at the first event recorded
+// more than AppendSkew after t.
+func ReadUntil(ctx context.Context, log *eventlog.Log, after eventstore.Position, t time.Time, f func(stream string, pos eventstore.Position, r domain.Recorded)) error {
 	const page = 1024
-	after := p.position
 	stop := t.Add(AppendSkew)
 	for {
 		events, err := log.Store().ReadAll(ctx, after, page)
@@ -162,10 +172,7 @@ func FoldUntil(ctx context.Context, log *eventlog.Log, p *Province, t time.Time,
 			if r.RecordedAt.After(t) {
 				continue // recorded after t: not yet known then
 			}
-			p.Apply(rec.Stream, rec.Position, r)
-			for _, f := range seen {
-				f(rec.Stream, rec.Position, r)
-			}
+			f(rec.Stream, rec.Position, r)
 		}
 		if len(events) < page {
 			return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/camket/camket/pkg/domain"
@@ -86,8 +87,11 @@ func MarshalSnapshot(s Snapshot) ([]byte, error) {
 }
 
 // UnmarshalSnapshot reads a snapshot file's bytes.
-func UnmarshalSnapshot(b []byte) (Snapshot, error) {
+func UnmarshalSnapshot(b []byte) (Snapshot, error) { return DecodeSnapshot(bytes.NewReader(b)) }
+
+// DecodeSnapshot reads a snapshot written by MarshalSnapshot from r.
+func DecodeSnapshot(r io.Reader) (Snapshot, error) {
 	var s Snapshot
-	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s)
+	err := gob.NewDecoder(r).Decode(&s)
 	return s, err
 }

@@ -154,10 +154,10 @@ func (p *Projector) Board(ctx context.Context, q projection.Query) (projection.B
 // the newest trustworthy period-boundary snapshot recorded through t (when
 // KeepSnapshots is on), with the rest of the log up to t folded onto it.
 func (p *Projector) Past(ctx context.Context, t time.Time) (*projection.Province, error) {
-	past, err := p.base(ctx, t)
-	if err != nil {
-		return nil, err
+	if p.archive != nil {
+		return p.archive.load(ctx, p.log, t, true)
 	}
+	past := projection.New()
 	if err := projection.FoldUntil(ctx, p.log, past, t); err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (p *Projector) base(ctx context.Context, t time.Time) (*projection.Province
 	if p.archive == nil {
 		return projection.New(), nil
 	}
-	return p.archive.load(ctx, p.log, t)
+	return p.archive.load(ctx, p.log, t, false)
 }
 
 // Diff compares the board of q as recorded at from with the board as
