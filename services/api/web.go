@@ -193,6 +193,8 @@ type boardView struct {
 	// shows; built here from validated values, so trusted as URLs.
 	ExportXLSX, ExportCSV template.URL
 	Live                  liveView
+	// AsOfInput and RecordedInput echo the time-travel fields as typed.
+	AsOfInput, RecordedInput string
 }
 
 // liveView is the part of the board that live updates replace.
@@ -209,6 +211,9 @@ type liveView struct {
 	ModeLabel   string
 	PeriodLabel string
 	Lang        string
+	// Banner says which past the board shows ("" for the live board);
+	// AsOfParam and RecordedParam carry it into the drill-down links.
+	Banner, AsOfParam, RecordedParam string
 }
 
 type bandView struct {
@@ -259,9 +264,13 @@ func (s *web) boardPage(c echo.Context) error {
 		base.CSRF = newCSRF(c)
 	}
 	page := boardView{pageBase: base, Period: q.Period.String(), Mode: string(q.Mode), Search: q.Search, Kind: string(q.Kind),
-		Periods: periodChoices(q.Period), Kinds: domain.UnitKinds, EventsURL: "/events/board?" + ev.Encode(), Live: live}
+		Periods: periodChoices(q.Period), Kinds: domain.UnitKinds, EventsURL: "/events/board?" + ev.Encode(), Live: live,
+		AsOfInput: c.QueryParam("as_of"), RecordedInput: c.QueryParam("recorded_at")}
+	if live.Banner != "" {
+		page.EventsURL = "" // a past board does not change: no live updates
+	}
 	exp := url.Values{"mode": {string(q.Mode)}, "lang": {lang}}
-	for k, v := range map[string]string{"q": q.Search, "kind": string(q.Kind)} {
+	for k, v := range map[string]string{"q": q.Search, "kind": string(q.Kind), "as_of": live.AsOfParam, "recorded_at": live.RecordedParam} {
 		if v != "" {
 			exp.Set(k, v)
 		}
@@ -388,6 +397,7 @@ func (s *web) liveBoard(ctx context.Context, q projection.Query, lang string) (l
 	if v.Summary == "" {
 		v.Summary = t.NoUnits
 	}
+	v.Banner, v.AsOfParam, v.RecordedParam = travelBanner(q.AsOf, lang)
 	maxCount := 1
 	for _, bc := range b.Bands {
 		maxCount = max(maxCount, bc.Count)
