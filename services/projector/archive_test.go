@@ -148,3 +148,61 @@ func TestHonestSnapshotsAreUsed(t *testing.T) {
 		t.Fatalf("from snapshots %s\nfrom zero %s\ndistrusted %v", got, want, p.Distrusted())
 	}
 }
+
+// A projector that resumed from a checkpoint keeps writing snapshots that
+// verify: the checkpoint carries the hash of its last event.
+func TestSnapshotsAfterARestartFromACheckpoint(t *testing.T) {
+	store, err := bolt.Open(filepath.Join(t.TempDir(), "events.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	clock := time.Date(2021, 4, 1, 2, 0, 0, 0, time.UTC)
+	log := eventlog.New(store, domain.NewRegistry(), func() time.Time { clock = clock.Add(24 * time.Hour); return clock })
+	dir, checkpoint := t.TempDir(), filepath.Join(t.TempDir(), "projection.snapshot")
+	meta := eventlog.Meta{Actor: domain.Actor{Subject: "vp", Role: "office"}}
+	run := func(first int) {
+		t.Helper()
+		p := New(log)
+		if _, err := p.Restore(context.Background(), checkpoint); err != nil {
+			t.Fatal(err)
+		}
+		p.SaveTo(checkpoint)
+		if err := p.KeepSnapshots(ArchiveOptions{Dir: dir, Every: 2}); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
+		for i := first; i < first+4; i++ {
+			code := fmt.Sprintf("U%d", i)
+			res, err := log.Append(ctx, domain.UnitStream(code), eventlog.Version{}, meta, domain.UnitRegistered{Code: code, Name: code, Kind: domain.KindDepartment})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.WaitFor(ctx, res.Position); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(0)
+	run(4) // resumes from the checkpoint at position 4
+	p := New(log)
+	if err := p.KeepSnapshots(ArchiveOptions{Dir: dir, Every: 2}); err != nil {
+		t.Fatal(err)
+	}
+	after := clock.Add(time.Hour)
+	hs := p.archive.before(after)
+	if len(hs) < 3 || hs[0].Position <= 4 {
+		t.Fatalf("snapshots at %+v: none written after the restart", hs)
+	}
+	for _, h := range hs {
+		if _, err := p.archive.open(context.Background(), log, p.archive.files[h.Position], h); err != nil {
+			t.Errorf("snapshot at %d does not verify: %v", h.Position, err)
+		}
+	}
+}

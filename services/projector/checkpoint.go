@@ -48,7 +48,7 @@ func (p *Projector) Restore(ctx context.Context, path string) (bool, error) {
 		return false, nil // another version: rebuild from the log
 	}
 	p.mu.Lock()
-	p.province, p.lastID = prov, snap.EventID
+	p.province, p.lastID, p.lastHash = prov, snap.EventID, snap.EventHash
 	p.mu.Unlock()
 	return true, nil
 }
@@ -57,7 +57,9 @@ func (p *Projector) Restore(ctx context.Context, path string) (bool, error) {
 // then renamed over the old one).
 func (p *Projector) Save(path string) error {
 	p.mu.RLock()
-	data, err := projection.MarshalSnapshot(p.province.Snapshot(p.lastID))
+	snap := p.province.Snapshot(p.lastID)
+	snap.EventHash = p.lastHash
+	data, err := projection.MarshalSnapshot(snap)
 	p.mu.RUnlock()
 	if err != nil {
 		return fmt.Errorf("projector: encoding checkpoint: %w", err)

@@ -67,7 +67,7 @@ func (p *Projector) Run(ctx context.Context) error {
 			return fmt.Errorf("projector: %w", err)
 		}
 		// Run is the province's only writer, so it reads it unlocked.
-		if p.archive != nil && p.archive.due(p.province, r.RecordedAt) {
+		if p.archive != nil && p.lastHash != "" && p.archive.due(p.province, r.RecordedAt) {
 			if err := p.archive.write(p.province, p.lastID, p.lastHash); err != nil {
 				p.archive.opts.Log.Error("time travel: snapshot not written", "err", err)
 			}
