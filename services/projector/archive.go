@@ -71,6 +71,8 @@ type archive struct {
 	index      []archiveHeader // by position
 	files      map[eventstore.Position]string
 	distrusted []string
+	writing    bool           // a snapshot is being encoded and written
+	writers    sync.WaitGroup // the goroutine doing it
 }
 
 // KeepSnapshots makes Run write period-boundary snapshots under o.Dir and
@@ -86,7 +88,7 @@ func (p *Projector) KeepSnapshots(o ArchiveOptions) error {
 	if err := os.MkdirAll(o.Dir, 0o750); err != nil {
 		return fmt.Errorf("projector: snapshot directory: %w", err)
 	}
-	names, err := filepath.Glob(filepath.Join(o.Dir, "snapshot-*.json"))
+	names, err := filepath.Glob(filepath.Join(o.Dir, "snapshot-*.snap"))
 	if err != nil {
 		return fmt.Errorf("projector: snapshot directory: %w", err)
 	}
@@ -147,11 +149,39 @@ func (a *archive) due(prov *projection.Province, next time.Time) bool {
 	return prov.Position() >= last+eventstore.Position(a.opts.Every)
 }
 
-// write saves prov, whose last event has id and hash, as a snapshot file
-// (atomically: a temporary file, synced, renamed).
-func (a *archive) write(prov *projection.Province, id, hash string) error {
-	snap := prov.Snapshot(id)
+// start takes a snapshot of prov, whose last event has id and hash, and
+// encodes and writes it on another goroutine, so that the live projection
+// waits only for the copy of the state. It does nothing while an earlier
+// snapshot is still being written (the next day boundary will do).
+func (a *archive) start(prov *projection.Province, id, hash string) {
+	a.mu.Lock()
+	if a.writing {
+		a.mu.Unlock()
+		return
+	}
+	a.writing = true
+	a.mu.Unlock()
+	snap := prov.Snapshot(id) // a copy: the province moves on meanwhile
 	snap.EventHash = hash
+	a.writers.Add(1)
+	go func() {
+		defer a.writers.Done()
+		if err := a.write(snap); err != nil {
+			a.opts.Log.Error("time travel: snapshot not written", "err", err)
+		}
+		a.mu.Lock()
+		a.writing = false
+		a.mu.Unlock()
+	}()
+}
+
+// wait returns once no snapshot is being written.
+func (a *archive) wait() { a.writers.Wait() }
+
+// write saves snap as a snapshot file (atomically: a temporary file,
+// synced, renamed) and indexes it.
+func (a *archive) write(snap projection.Snapshot) error {
+	id, hash := snap.EventID, snap.EventHash
 	raw, err := projection.MarshalSnapshot(snap)
 	if err != nil {
 		return fmt.Errorf("projector: encoding snapshot: %w", err)
@@ -171,7 +201,7 @@ func (a *archive) write(prov *projection.Province, id, hash string) error {
 	if err != nil {
 		return fmt.Errorf("projector: encoding snapshot: %w", err)
 	}
-	name := filepath.Join(a.opts.Dir, fmt.Sprintf("snapshot-%020d.json", snap.Position))
+	name := filepath.Join(a.opts.Dir, fmt.Sprintf("snapshot-%020d.snap", snap.Position))
 	if err := writeAtomically(name, append(append(head, '\n'), body...)); err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func TestTamperedSnapshotIsNotTrusted(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			log, dir, after := archivedLog(t)
 			ctx := context.Background()
-			files, _ := filepath.Glob(filepath.Join(dir, "snapshot-*.json"))
+			files, _ := filepath.Glob(filepath.Join(dir, "snapshot-*.snap"))
 			if len(files) < 2 {
 				t.Fatalf("%d snapshots written, want at least 2", len(files))
 			}

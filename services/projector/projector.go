@@ -61,6 +61,9 @@ func (p *Projector) Run(ctx context.Context) error {
 		}
 	}
 	defer save()
+	if p.archive != nil {
+		defer p.archive.wait()
+	}
 	err := p.log.Store().SubscribeAll(ctx, from, func(rec eventstore.RecordedEvent) error {
 		r, _, hash, err := p.log.Decode(rec)
 		if err != nil {
@@ -68,9 +71,7 @@ func (p *Projector) Run(ctx context.Context) error {
 		}
 		// Run is the province's only writer, so it reads it unlocked.
 		if p.archive != nil && p.lastHash != "" && p.archive.due(p.province, r.RecordedAt) {
-			if err := p.archive.write(p.province, p.lastID, p.lastHash); err != nil {
-				p.archive.opts.Log.Error("time travel: snapshot not written", "err", err)
-			}
+			p.archive.start(p.province, p.lastID, p.lastHash)
 		}
 		p.mu.Lock()
 		p.province.Apply(rec.Stream, rec.Position, r)

@@ -82,7 +82,7 @@ func buildTravelFixture(b *testing.B) {
 	}
 	f.board, _ = json.Marshal(zero.Board(travelQuery))
 	f.refold = time.Since(began)
-	names, _ := filepath.Glob(filepath.Join(snapshots, "snapshot-*.json"))
+	names, _ := filepath.Glob(filepath.Join(snapshots, "snapshot-*.snap"))
 	f.files = len(names)
 	for _, n := range names {
 		if st, err := os.Stat(n); err == nil {
