@@ -71,8 +71,8 @@ type archive struct {
 	index      []archiveHeader // by position
 	files      map[eventstore.Position]string
 	distrusted []string
-	writing    bool           // a snapshot is being encoded and written
-	writers    sync.WaitGroup // the goroutine doing it
+	writers    sync.WaitGroup      // the goroutine writing a snapshot
+	started    eventstore.Position // the position of the last snapshot started
 }
 
 // KeepSnapshots makes Run write period-boundary snapshots under o.Dir and
@@ -142,24 +142,22 @@ func (a *archive) due(prov *projection.Province, next time.Time) bool {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	last := eventstore.Position(0)
+	last := a.started
 	if n := len(a.index); n > 0 {
-		last = a.index[n-1].Position
+		last = max(last, a.index[n-1].Position)
 	}
 	return prov.Position() >= last+eventstore.Position(a.opts.Every)
 }
 
 // start takes a snapshot of prov, whose last event has id and hash, and
 // encodes and writes it on another goroutine, so that the live projection
-// waits only for the copy of the state. It does nothing while an earlier
-// snapshot is still being written (the next day boundary will do).
+// waits only for the copy of the state, and for the previous snapshot's
+// writing when snapshots come faster than they are written. Only Run
+// calls it.
 func (a *archive) start(prov *projection.Province, id, hash string) {
+	a.writers.Wait()
 	a.mu.Lock()
-	if a.writing {
-		a.mu.Unlock()
-		return
-	}
-	a.writing = true
+	a.started = prov.Position()
 	a.mu.Unlock()
 	snap := prov.Snapshot(id) // a copy: the province moves on meanwhile
 	snap.EventHash = hash
@@ -169,9 +167,6 @@ func (a *archive) start(prov *projection.Province, id, hash string) {
 		if err := a.write(snap); err != nil {
 			a.opts.Log.Error("time travel: snapshot not written", "err", err)
 		}
-		a.mu.Lock()
-		a.writing = false
-		a.mu.Unlock()
 	}()
 }
 
