@@ -195,6 +195,8 @@ type boardView struct {
 	Live                  liveView
 	// AsOfInput and RecordedInput echo the time-travel fields as typed.
 	AsOfInput, RecordedInput string
+	// Auditing: the reader may open the audit pages (history, diff).
+	Auditing bool
 }
 
 // liveView is the part of the board that live updates replace.
@@ -269,6 +271,7 @@ func (s *web) boardPage(c echo.Context) error {
 	if live.Banner != "" {
 		page.EventsURL = "" // a past board does not change: no live updates
 	}
+	page.Auditing = base.Actor != nil && auditors.allows(domain.Role(base.Actor.Role))
 	exp := url.Values{"mode": {string(q.Mode)}, "lang": {lang}}
 	for k, v := range map[string]string{"q": q.Search, "kind": string(q.Kind), "as_of": live.AsOfParam, "recorded_at": live.RecordedParam} {
 		if v != "" {

@@ -39,6 +39,14 @@ func TestBoardAndDrillDownAsOfAnEffectiveDate(t *testing.T) {
 			t.Errorf("the drill-down as of %s lacks its banner or the verified value %s", c.asOf, c.verified)
 		}
 	}
+	if board := string(b.get("/?period=2021-Q2").Body); !strings.Contains(board, `id="audit-diff" href="/audit/diff?period=2021-Q2"`) {
+		t.Error("the auditor's board does not link to the diff page")
+	}
+	viewer := newBrowserSession(t, ta)
+	viewer.signIn(viewerToken)
+	if board := string(viewer.get("/?period=2021-Q2").Body); strings.Contains(board, `id="audit-diff"`) {
+		t.Error("a viewer's board links to an audit page it may not open")
+	}
 	if r := b.get("/?period=2021-Q2&recorded_at=yesterday"); r.Status != 422 || !strings.Contains(string(r.Body), "dd/mm/yyyy") {
 		t.Errorf("a bad recorded_at: %d", r.Status)
 	}
