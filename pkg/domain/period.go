@@ -107,6 +107,24 @@ func (p Period) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p.key)
 }
 
+// GobEncode writes p as its key (projection snapshots are gob).
+func (p Period) GobEncode() ([]byte, error) { return []byte(p.key), nil }
+
+// GobDecode reads a period key written by GobEncode; it fails for one that
+// does not parse.
+func (p *Period) GobDecode(b []byte) error {
+	if len(b) == 0 {
+		*p = Period{}
+		return nil
+	}
+	v, err := ParsePeriod("", string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
 // UnmarshalJSON reads a period key, or null.
 func (p *Period) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,54 +14,6 @@ import (
 
 // auditors: the roles that check the log itself.
 var auditors = Rule{Allow: []domain.Role{domain.RoleAdmin, domain.RoleOffice, domain.RoleAuditor}}
-
-// HistoryPage is a stream's history: its entries, oldest first.
-type HistoryPage struct {
-	Stream  string        `json:"stream"`
-	Entries []audit.Entry `json:"entries"`
-	// Signatures lists, for a commitment, every signing and whether it
-	// verifies (see audit.Signatures), whatever the filters.
-	Signatures []audit.SignatureCheck `json:"signatures,omitempty"`
-}
-
-// getHistory answers GET /api/v1/history/:stream with every event of the
-// stream (unit-SNV, commitment-<id>, …): who, when, effective date, and
-// each field's old and new value. Filters: from and to (RFC 3339 recorded
-// times), actor (a subject), type (an event type).
-func (s *Server) getHistory(c echo.Context) error {
-	stream := c.Param("stream")
-	if err := eventstore.ValidateStreamName(stream); err != nil {
-		return domain.NotFound("stream", "Không có luồng sự kiện này", "no such stream")
-	}
-	var f audit.Filter
-	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
-		if v := c.QueryParam(name); v != "" {
-			t, err := time.Parse(time.RFC3339Nano, v)
-			if err != nil {
-				return domain.Invalid(name, "Thời điểm phải theo RFC 3339, ví dụ 2021-07-05T10:00:00+07:00", "must be an RFC 3339 instant, e.g. 2021-07-05T10:00:00+07:00")
-			}
-			*dst = t
-		}
-	}
-	f.Actor, f.Type = c.QueryParam("actor"), c.QueryParam("type")
-	entries, err := audit.History(c.Request().Context(), s.svc.Log(), stream, f)
-	if err != nil {
-		return err
-	}
-	if len(entries) == 0 && f == (audit.Filter{}) {
-		return domain.NotFound("stream", "Không có luồng sự kiện này", "no such stream")
-	}
-	if entries == nil {
-		entries = []audit.Entry{}
-	}
-	page := HistoryPage{Stream: stream, Entries: entries}
-	if strings.HasPrefix(stream, "commitment-") {
-		if page.Signatures, err = audit.Signatures(c.Request().Context(), s.svc.Log(), stream); err != nil {
-			return err
-		}
-	}
-	return c.JSON(http.StatusOK, page)
-}
 
 // Verification is the answer of GET /api/v1/audit/verify.
 type Verification struct {

@@ -34,7 +34,8 @@ var viewers = Rule{Allow: []domain.Role{domain.RoleAdmin, domain.RoleOffice, dom
 // getBoard answers GET /api/v1/boards/:period with the completion board.
 // Query parameters: mode (verified, the default, or reported), as_of (a
 // date: reports effective on or before it; default the period's end),
-// recorded_at (an RFC 3339 instant: what was recorded by then), and the
+// recorded_at (an RFC 3339 instant, or a date meaning the end of that day
+// in Asia/Ho_Chi_Minh: what was recorded by then), and the
 // filters document, area, kind, parent and q (search ignoring diacritics).
 func (s *Server) getBoard(c echo.Context) error {
 	if s.cfg.Boards == nil {
@@ -107,13 +108,12 @@ func boardFilters(c echo.Context, q *projection.Query) error {
 			return verr
 		}
 	}
-	if s := c.QueryParam("recorded_at"); s != "" {
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return domain.Invalid("recorded_at", "Thời điểm phải theo RFC 3339, ví dụ 2021-07-05T10:00:00+07:00", "recorded_at must be an RFC 3339 instant, e.g. 2021-07-05T10:00:00+07:00")
-		}
-		q.AsOf.Recorded = t
+	// recorded_at: an instant, or a date meaning the end of that day.
+	t, err := instantParam(c, "recorded_at", true)
+	if err != nil {
+		return err
 	}
+	q.AsOf.Recorded = t
 	if s := c.QueryParam("kind"); s != "" {
 		q.Kind = domain.UnitKind(s)
 		if !q.Kind.Valid() {

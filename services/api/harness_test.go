@@ -50,6 +50,14 @@ type testAPI struct {
 	router routers.Router
 	svc    *app.Service
 	boards *projector.Projector
+	clock  *testClock
+}
+
+// advance moves the server clock forward by d.
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 // testIdentify reads test-only bearer tokens "test:<role>:<unit>:<subject>"
@@ -112,7 +120,7 @@ func newTestAPI(t testing.TB, configure ...func(*Config)) *testAPI {
 	svc := app.New(log)
 	ta := &testAPI{t: t, store: store, router: loadSpec(t)}
 	proj := projector.New(log)
-	ta.svc, ta.boards = svc, proj
+	ta.svc, ta.boards, ta.clock = svc, proj, clock
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- proj.Run(ctx) }()

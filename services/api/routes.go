@@ -58,7 +58,10 @@ func (s *Server) routes() {
 	s.handle("GET", "/import", importers, s.getImportPage)
 	s.handle("POST", "/import", importers, s.postImportPage)
 
-	s.handle("GET", "/api/v1/history/:stream", readers, s.getHistory)
+	s.handle("GET", "/api/v1/history/:stream", historyReaders, s.getHistory)
+	s.handle("GET", "/api/v1/history/:stream/export.csv", historyReaders, s.exportHistory("csv"))
+	s.handle("GET", "/api/v1/history/:stream/export.jsonl", historyReaders, s.exportHistory("jsonl"))
+	s.handle("GET", "/api/v1/boards/:period/diff", auditors, s.getBoardDiff)
 	s.handle("GET", "/api/v1/audit/verify", auditors, s.verifyLog)
 
 	s.handle("GET", "/api/v1/alerts", readers, s.getAlerts)

@@ -37,6 +37,8 @@ func (s *Server) webRoutes() {
 	s.handle("GET", "/", viewers, w.boardPage)
 	s.handle("GET", "/events/board", viewers, w.boardEvents)
 	s.handle("GET", "/units/:code", readers, w.unitDrillDown)
+	s.handle("GET", "/audit/history", historyReaders, w.historyPage)
+	s.handle("GET", "/audit/diff", auditors, w.diffPage)
 	s.handle("GET", "/login", public, s.getLogin)
 	s.handle("POST", "/login", public, s.postLogin)
 	s.handle("POST", "/logout", public, s.postLogout)
@@ -193,6 +195,10 @@ type boardView struct {
 	Live                  liveView
 	// Alerts are the latest deadline alerts the reader may see.
 	Alerts []alertView
+	// AsOfInput and RecordedInput echo the time-travel fields as typed.
+	AsOfInput, RecordedInput string
+	// Auditing: the reader may open the audit pages (history, diff).
+	Auditing bool
 }
 
 // liveView is the part of the board that live updates replace.
@@ -209,6 +215,9 @@ type liveView struct {
 	ModeLabel   string
 	PeriodLabel string
 	Lang        string
+	// Banner says which past the board shows ("" for the live board);
+	// AsOfParam and RecordedParam carry it into the drill-down links.
+	Banner, AsOfParam, RecordedParam string
 }
 
 type bandView struct {
@@ -260,9 +269,14 @@ func (s *web) boardPage(c echo.Context) error {
 	}
 	page := boardView{pageBase: base, Period: q.Period.String(), Mode: string(q.Mode), Search: q.Search, Kind: string(q.Kind),
 		Periods: periodChoices(q.Period), Kinds: domain.UnitKinds, EventsURL: "/events/board?" + ev.Encode(), Live: live,
+		AsOfInput: c.QueryParam("as_of"), RecordedInput: c.QueryParam("recorded_at"),
 		Alerts: s.pageAlerts(c, lang)}
+	if live.Banner != "" {
+		page.EventsURL = "" // a past board does not change: no live updates
+	}
+	page.Auditing = base.Actor != nil && auditors.allows(domain.Role(base.Actor.Role))
 	exp := url.Values{"mode": {string(q.Mode)}, "lang": {lang}}
-	for k, v := range map[string]string{"q": q.Search, "kind": string(q.Kind)} {
+	for k, v := range map[string]string{"q": q.Search, "kind": string(q.Kind), "as_of": live.AsOfParam, "recorded_at": live.RecordedParam} {
 		if v != "" {
 			exp.Set(k, v)
 		}
@@ -389,6 +403,7 @@ func (s *web) liveBoard(ctx context.Context, q projection.Query, lang string) (l
 	if v.Summary == "" {
 		v.Summary = t.NoUnits
 	}
+	v.Banner, v.AsOfParam, v.RecordedParam = travelBanner(q.AsOf, lang)
 	maxCount := 1
 	for _, bc := range b.Bands {
 		maxCount = max(maxCount, bc.Count)
@@ -572,6 +587,8 @@ var texts = map[string]pageTexts{
 func webRoute(path string) bool {
 	switch path {
 	case "/", "/events/board", "/login", "/logout", "/static/*", "/import", "/units/:code":
+		return true
+	case "/audit/history", "/audit/diff":
 		return true
 	}
 	return false

@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,11 +23,20 @@ type unitPage struct {
 	Code, Name, Period string
 	BoardURL           template.URL
 	Commitments        []unitCommitment
+	// Banner says which past the page shows ("" for now).
+	Banner, AsOfParam, RecordedParam string
 }
 
 type unitCommitment struct {
-	Title, Status, HistoryURL string
-	Indicators                []unitIndicator
+	Title, Status string
+	HistoryURL    template.URL
+	Indicators    []unitIndicator
+}
+
+// pastProvince is implemented by boards that travel in time (the
+// projector).
+type pastProvince interface {
+	Past(ctx context.Context, t time.Time) (*projection.Province, error)
 }
 
 type unitIndicator struct {
@@ -35,7 +46,8 @@ type unitIndicator struct {
 }
 
 // unitDrillDown answers GET /units/:code?period=2021-Q2 (the board rows
-// link here).
+// link here), also as of an effective date (as_of) or as recorded at an
+// instant or by the end of a day (recorded_at), as the board is.
 func (s *web) unitDrillDown(c echo.Context) error {
 	lang := langOf(c)
 	code, err := unitParam(c)
@@ -51,36 +63,81 @@ func (s *web) unitDrillDown(c echo.Context) error {
 	if err != nil {
 		return s.renderError(c, http.StatusNotFound, pick(lang, "Không tìm thấy đơn vị", "unit not found"))
 	}
-	page := unitPage{pageBase: newPageBase(c, lang), Code: code, Name: unit.Name, Period: period.String(),
-		BoardURL: template.URL("/?" + url.Values{"period": {period.String()}, "lang": {lang}}.Encode())}
+	q := boardQueryFor(period, code)
+	if err := boardFilters(c, &q); err != nil {
+		return s.renderProblem(c, lang, err)
+	}
+	q.Search = code
+	asOf := domain.AsOf{Date: period.End(), Recorded: q.AsOf.Recorded}
+	if !q.AsOf.Date.IsZero() {
+		asOf.Date = q.AsOf.Date
+	}
+	back := url.Values{"period": {period.String()}, "lang": {lang}}
+	page := unitPage{pageBase: newPageBase(c, lang), Code: code, Name: unit.Name, Period: period.String()}
+	page.Banner, page.AsOfParam, page.RecordedParam = travelBanner(q.AsOf, lang)
+	for k, v := range map[string]string{"as_of": page.AsOfParam, "recorded_at": page.RecordedParam} {
+		if v != "" {
+			back.Set(k, v)
+		}
+	}
+	page.BoardURL = template.URL("/?" + back.Encode())
 	page.CSRF = csrfValue(c)
 	var ids []string
 	if s.cfg.Boards != nil {
-		b, err := s.cfg.Boards.Board(ctx, boardQueryFor(period, code))
+		b, err := s.cfg.Boards.Board(ctx, q)
 		if err != nil {
 			return err
 		}
 		for _, r := range b.Rows {
 			if r.Unit == code {
 				ids = r.Commitments
+				page.Name = r.Name // the name it bore then
 			}
 		}
 	}
-	asOf := domain.AsOf{Date: period.End()}
-	for _, id := range ids {
+	// As recorded at an instant, commitments are read from the province as
+	// it stood then; otherwise from the log now.
+	commitment := func(id string) (domain.CommitmentState, error) {
 		st, _, err := s.svc.Commitment(ctx, id)
+		return st, err
+	}
+	if past, ok := s.cfg.Boards.(pastProvince); ok && !q.AsOf.Recorded.IsZero() {
+		then, err := past.Past(ctx, q.AsOf.Recorded)
 		if err != nil {
 			return err
 		}
-		uc := unitCommitment{Title: st.Title, Status: string(st.Status), HistoryURL: "/api/v1/history/commitment-" + id}
+		commitment = func(id string) (domain.CommitmentState, error) {
+			st, ok := then.Commitment(id)
+			if !ok {
+				return st, domain.NotFound("commitment", "Không tìm thấy cam kết", "commitment not found")
+			}
+			return st, nil
+		}
+	}
+	for _, id := range ids {
+		st, err := commitment(id)
+		if err != nil {
+			return err
+		}
+		uc := unitCommitment{Title: st.Title, Status: string(st.Status),
+			HistoryURL: template.URL("/audit/history?" + url.Values{"stream": {"commitment-" + id}, "lang": {lang}}.Encode())}
 		for _, ind := range st.Indicators {
 			ui := unitIndicator{Name: ind.Name, Weight: strconv.FormatFloat(ind.Weight, 'f', -1, 64), Due: ind.DueOn.Display(),
 				Target: targetText(ind.Indicator, lang), Reported: "—", Verified: "—", Achieved: ind.Achieved(asOf, domain.ModeVerified)}
 			if v, _, ok := ind.Value(asOf, domain.ModeVerified); ok {
 				ui.Verified = valueText(ind.Indicator, v, lang)
 			}
-			if n := len(ind.Reports); n > 0 {
-				last := ind.Reports[n-1] // what the unit said last, as it said it
+			reports := ind.Reports
+			if !q.AsOf.Date.IsZero() { // as of an effective date: the reports effective by then
+				reports = nil
+				for _, r := range ind.Reports {
+					if !r.EffectiveOn.After(q.AsOf.Date) {
+						reports = append(reports, r)
+					}
+				}
+			}
+			if n := len(reports); n > 0 {
+				last := reports[n-1] // what the unit said last, as it said it
 				ui.Reported, ui.ReportedOn = valueText(ind.Indicator, last.Value, lang), last.EffectiveOn.Display()
 				switch {
 				case last.Verification == nil:

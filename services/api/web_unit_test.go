@@ -27,7 +27,7 @@ func TestUnitDrillDownFromTheBoard(t *testing.T) {
 	wantStatus(t, r, 200)
 	page := string(r.Body)
 	for _, want := range []string{"Tỷ lệ hồ sơ trực tuyến", "≥ 80,00%", "85,00%", "82,00%", "Đã thẩm định", "Báo cáo số 12/BC-CAT",
-		`href="/api/v1/history/commitment-` + p.commitment + `"`} {
+		`href="/audit/history?lang=vi&amp;stream=commitment-` + p.commitment + `"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the drill-down lacks %q", want)
 		}

@@ -112,6 +112,10 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 		m.projector.SaveTo(checkpoint)
+		if err := m.projector.KeepSnapshots(projector.ArchiveOptions{
+			Dir: filepath.Join(m.cfg.DataDir, "snapshots"), Log: m.log}); err != nil {
+			return fmt.Errorf("time-travel snapshots: %w", err)
+		}
 		m.log.Info("board projection", "resumed_from_checkpoint", restored, "position", m.projector.Position())
 	}
 	if role.runs(roleAlerter) {

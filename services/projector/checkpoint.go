@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/camket/camket/pkg/projection"
@@ -49,7 +48,7 @@ func (p *Projector) Restore(ctx context.Context, path string) (bool, error) {
 		return false, nil // another version: rebuild from the log
 	}
 	p.mu.Lock()
-	p.province, p.lastID = prov, snap.EventID
+	p.province, p.lastID, p.lastHash = prov, snap.EventID, snap.EventHash
 	p.mu.Unlock()
 	return true, nil
 }
@@ -58,29 +57,12 @@ func (p *Projector) Restore(ctx context.Context, path string) (bool, error) {
 // then renamed over the old one).
 func (p *Projector) Save(path string) error {
 	p.mu.RLock()
-	data, err := projection.MarshalSnapshot(p.province.Snapshot(p.lastID))
+	snap := p.province.Snapshot(p.lastID)
+	snap.EventHash = p.lastHash
+	data, err := projection.MarshalSnapshot(snap)
 	p.mu.RUnlock()
 	if err != nil {
 		return fmt.Errorf("projector: encoding checkpoint: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".projection-*")
-	if err != nil {
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("projector: writing checkpoint: %w", err)
-	}
-	return nil
+	return writeAtomically(path, data)
 }

@@ -18,7 +18,10 @@ import (
 // A scripted history over several months (units, commitments, reports,
 // verifications, a rejection, an amendment, a rename, a rule change) while
 // the live board is captured at ten instants; afterwards the board as of
-// each instant, folded from the log, is byte-identical to the capture.
+// each instant, folded from the log, is byte-identical to the capture, and
+// so is the board the projector answers from its period-boundary
+// snapshots (taken here every few events, so that most instants start
+// from one).
 func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
 	store, err := bolt.Open(filepath.Join(t.TempDir(), "events.db"), bolt.Options{})
 	if err != nil {
@@ -30,6 +33,10 @@ func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
 	svc := app.New(log)
 	ctx, cancel := context.WithCancel(context.Background())
 	live := New(log)
+	snapshots := t.TempDir()
+	if err := live.KeepSnapshots(ArchiveOptions{Dir: snapshots, Every: 3}); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- live.Run(ctx) }()
 
@@ -130,8 +137,16 @@ func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
 		if string(got) != string(c.board) {
 			t.Fatalf("instant %d (%s): time travel differs from what the live board said\n then %s\n  now %s", i+1, c.at, c.board, got)
 		}
-		// The same through the projector's query, as the API asks it: the
-		// rows and summary match (the answer also states its as-of instant).
+		// The same through the projector, from its snapshots: byte-identical.
+		fromSnapshot, err := live.Past(ctx, c.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(fromSnapshot.Board(q)); string(got) != string(c.board) {
+			t.Fatalf("instant %d (%s): time travel from a snapshot differs from what the live board said\n then %s\n  now %s", i+1, c.at, c.board, got)
+		}
+		// And through the recorded_at query, as the API asks it: the rows
+		// and summary match (the answer also states its as-of instant).
 		tq := q
 		tq.AsOf.Recorded = c.at
 		viaAPI, err := live.Board(ctx, tq)
@@ -152,8 +167,38 @@ func TestTimeTravelReturnsWhatTheLiveBoardSaid(t *testing.T) {
 	if len(distinct) < 8 {
 		t.Fatalf("only %d distinct boards among 10 instants: the script does not exercise time travel", len(distinct))
 	}
+	if bad := live.Distrusted(); len(bad) != 0 {
+		t.Fatalf("honest snapshots distrusted: %v", bad)
+	}
+
+	// Between instants 5 and 6 CAT's second value was verified (100%)
+	// and SNV's report rejected: CAT changed band and rank, because of
+	// its own verification.
+	d, err := live.Diff(ctx, q, captures[4].at, captures[5].at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cat *projection.UnitChange
+	for i := range d.Changes {
+		if d.Changes[i].Unit == "CAT" {
+			cat = &d.Changes[i]
+		}
+	}
+	if cat == nil || cat.NewBand != domain.BandFull || cat.OldBand == cat.NewBand || cat.NewRank != 1 {
+		t.Fatalf("diff 5 → 6: %+v", d.Changes)
+	}
+	if len(cat.Causes) != 1 || cat.Causes[0].Type != "commitment.value_verified" || cat.Causes[0].Stream != domain.CommitmentStream(units[0].commitment) ||
+		cat.Causes[0].Actor.Subject != "vp" || !cat.Causes[0].RecordedAt.After(captures[4].at) {
+		t.Fatalf("CAT's change should be caused by its verification alone: %+v", cat.Causes)
+	}
+	if _, err := live.Diff(ctx, q, captures[5].at, captures[4].at); domain.ErrorCode(err) != domain.CodeInvalid {
+		t.Fatalf("from after to: %v", err)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(snapshots, "snapshot-*.snap")); len(files) < 3 {
+		t.Fatalf("%d snapshots written, want at least 3: time travel did not start from snapshots", len(files))
 	}
 }
