@@ -53,7 +53,11 @@ func (s *Server) getBoard(c echo.Context) error {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), maxBoardWait)
 		defer cancel()
 		if err := s.cfg.Boards.WaitFor(ctx, eventstore.Position(pos)); err != nil {
-			return &domain.Error{Code: domain.CodeInternal, VI: "Bảng theo dõi chưa cập nhật kịp", EN: "the board did not catch up in time", Err: err}
+			// The write is safe in the log; the read model is behind: ask
+			// again shortly, as 503 says.
+			c.Response().Header().Set("Retry-After", "1")
+			return &domain.Error{Code: codeUnavailable, Field: "after", VI: "Bảng theo dõi chưa cập nhật kịp; thử lại sau giây lát",
+				EN: "the board has not caught up with that position yet; try again shortly", Err: err}
 		}
 	}
 	// The position is read before the board is computed, so a cached

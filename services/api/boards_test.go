@@ -92,3 +92,18 @@ func TestTheBoardCacheNeverServesAStaleBoard(t *testing.T) {
 		t.Fatalf("after a report the same query answered a stale board: %+v", row)
 	}
 }
+
+// A board asked after a position the projection has not folded within the
+// wait answers 503 with Retry-After, naming after: the write is in the
+// log, only the read model is behind.
+func TestBoardAfterAPositionNotYetFoldedIs503(t *testing.T) {
+	ta := newTestAPI(t)
+	r := ta.do("GET", "/api/v1/boards/2021-Q2?after=999999", nil, bearer(domain.RoleViewer, "", "viewer")...)
+	wantStatus(t, r, 503)
+	if r.Header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	if p := r.problem(t); p.Field != "after" || p.Code != "unavailable" {
+		t.Errorf("problem %+v", p)
+	}
+}
