@@ -23,7 +23,7 @@ func TestAuditInARealBrowser(t *testing.T) {
 	p := setUp(t, ta) // recorded on 05/07/2021
 	ta.clock.advance(3 * 24 * time.Hour)
 	// On 08/07/2021: CAT is renamed, reports 85 (target 80) and is verified.
-	wantStatus(t, ta.do("POST", "/api/v1/units/CAT/rename", map[string]any{"name": "Công an tỉnh Vĩnh Phúc"}, "If-Match", `"0"`), 200)
+	wantStatus(t, ta.do("POST", "/api/v1/units/CAT/rename", map[string]any{"name": "Công an tỉnh Vĩnh Phúc"}, "If-Match", `"1"`), 200) // after setUp's key registration
 	rep := created(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators/"+p.indicator+"/reports",
 		map[string]any{"value": 85, "effective_on": "30/06/2021"}, append(bearer(domain.RoleUnitHead, "CAT", "truong.cat"), "If-Match", "*")...))
 	wantStatus(t, ta.do("POST", "/api/v1/commitments/"+p.commitment+"/indicators/"+p.indicator+"/reports/"+rep.ID+"/verify",
@@ -86,8 +86,9 @@ func TestAuditInARealBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("opening the unit's history: %v", err)
 	}
-	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#history tr.event").length`)); err != nil || n != 2 {
-		t.Fatalf("the unit's history shows %d events, want 2 (%v)", n, err)
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#history tr.event").length`)); err != nil || n != 3 {
+		// registered, the head's signing key, renamed
+		t.Fatalf("the unit's history shows %d events, want 3 (%v)", n, err)
 	}
 	err = chromedp.Do(ctx,
 		chromedp.SetValue(css("#type"), "unit.renamed"),
