@@ -87,12 +87,24 @@ func aggregateFor(stream string) (stater, error) {
 // it changed from old to new. It fails for an unknown kind of stream or
 // an event that does not decode.
 func History(ctx context.Context, log *eventlog.Log, stream string, f Filter) ([]Entry, error) {
+	return HistoryWindow(ctx, log, stream, f, -1, 0)
+}
+
+// HistoryWindow is History for one page: the entries f keeps whose
+// revision is after after (-1: from the start), at most limit+1 of them
+// (limit ≤ 0: all), so a caller can tell whether another page follows.
+// Only the entries returned pay for their old → new diff, and reading
+// stops at the page's end: a page costs its own entries, not the
+// stream's length.
+func HistoryWindow(ctx context.Context, log *eventlog.Log, stream string, f Filter, after int64, limit int) ([]Entry, error) {
 	agg, err := aggregateFor(stream)
 	if err != nil {
 		return nil, err
 	}
-	var out []Entry
-	before := flatten(agg.snapshot())
+	var (
+		out    []Entry
+		before map[string]json.RawMessage // the flattened state after the previous event, when known
+	)
 	from := uint64(0)
 	for {
 		page, err := log.Store().ReadStream(ctx, stream, eventstore.Forwards, from, 512)
@@ -104,14 +116,24 @@ func History(ctx context.Context, log *eventlog.Log, stream string, f Filter) ([
 			if err != nil {
 				return nil, fmt.Errorf("audit: %w", err)
 			}
-			agg.Apply(r)
-			after := flatten(agg.snapshot())
 			e := Entry{Stream: rec.Stream, Revision: rec.Revision, Position: rec.Position, Type: rec.Type,
-				RecordedAt: env.RecordedAt, EffectiveOn: env.EffectiveOn, Actor: env.Actor, Changes: diff(before, after)}
-			if f.keeps(e) {
-				out = append(out, e)
+				RecordedAt: env.RecordedAt, EffectiveOn: env.EffectiveOn, Actor: env.Actor}
+			if int64(rec.Revision) <= after || !f.keeps(e) {
+				agg.Apply(r)
+				before = nil
+				continue
 			}
-			before = after
+			if before == nil {
+				before = flatten(agg.snapshot())
+			}
+			agg.Apply(r)
+			afterState := flatten(agg.snapshot())
+			e.Changes = diff(before, afterState)
+			out = append(out, e)
+			before = afterState
+			if limit > 0 && len(out) > limit {
+				return out, nil
+			}
 		}
 		if len(page) < 512 {
 			return out, nil

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -82,5 +83,29 @@ func TestHistoryShowsWhoChangedWhatFromOldToNew(t *testing.T) {
 	}
 	if _, err := audit.History(ctx, log, "nonsense-1", audit.Filter{}); domain.ErrorCode(err) != domain.CodeNotFound {
 		t.Fatalf("an unknown kind of stream: %v", err)
+	}
+
+	// A window is the same entries, with the same old → new changes, as
+	// the whole history cut after a revision, plus one to say more follow;
+	// with a filter too.
+	for _, f := range []audit.Filter{{}, {Actor: "head.cat"}} {
+		whole, _ := audit.History(ctx, log, domain.CommitmentStream(c.ID), f)
+		for after := int64(-1); after < int64(len(all)); after++ {
+			for _, limit := range []int{1, 2, 100} {
+				got, err := audit.HistoryWindow(ctx, log, domain.CommitmentStream(c.ID), f, after, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []audit.Entry
+				for _, e := range whole {
+					if int64(e.Revision) > after && len(want) <= limit {
+						want = append(want, e)
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("window after %d limit %d (filter %+v):\n got %v\nwant %v", after, limit, f, got, want)
+				}
+			}
+		}
 	}
 }

@@ -138,11 +138,11 @@ func instantParam(c echo.Context, name string, endOfDay bool) (time.Time, error)
 // history returns the entries of r's stream that its filters keep; it
 // answers 404 for a stream with no events.
 func (s *Server) history(ctx context.Context, r historyRequest) ([]audit.Entry, error) {
-	entries, err := audit.History(ctx, s.svc.Log(), r.stream, r.filter)
+	entries, err := audit.HistoryWindow(ctx, s.svc.Log(), r.stream, r.filter, r.after, r.limit)
 	if err != nil {
 		return nil, err
 	}
-	if len(entries) == 0 && r.filter == (audit.Filter{}) {
+	if len(entries) == 0 && r.after < 0 && r.filter == (audit.Filter{}) {
 		return nil, domain.NotFound("stream", "Không có luồng sự kiện này", "no such stream")
 	}
 	return entries, nil
