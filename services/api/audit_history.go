@@ -92,7 +92,9 @@ func (s *Server) readHistoryRequest(c echo.Context, stream string) (historyReque
 	return r, s.mayReadHistory(c, stream)
 }
 
-// mayReadHistory refuses a unit head a stream of another unit.
+// mayReadHistory refuses a unit head a stream of another unit. The owner
+// is read from the log, not the board projection, which may still be
+// catching up after a restart.
 func (s *Server) mayReadHistory(c echo.Context, stream string) error {
 	actor, err := actorOf(c)
 	if err != nil {
@@ -102,10 +104,19 @@ func (s *Server) mayReadHistory(c echo.Context, stream string) error {
 		return nil
 	}
 	unit := ""
-	if p, ok := s.cfg.Boards.(provinceReader); ok {
-		p.Read(func(pr *projection.Province) { unit = pr.UnitOf(stream) })
-	} else if code, ok := strings.CutPrefix(stream, "unit-"); ok {
-		unit = code
+	ctx := c.Request().Context()
+	category, id, _ := strings.Cut(stream, "-")
+	switch category {
+	case "unit":
+		unit = id
+	case "commitment":
+		if st, _, err := s.svc.Commitment(ctx, id); err == nil {
+			unit = st.Unit
+		}
+	case "task":
+		if st, _, err := s.svc.Task(ctx, id); err == nil {
+			unit = st.Lead
+		}
 	}
 	if unit == "" || unit != actor.Unit {
 		return domain.Forbidden("Bạn chỉ được xem lịch sử của đơn vị mình", "you may read only your own unit's history")

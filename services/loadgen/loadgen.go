@@ -84,6 +84,7 @@ func (r *runner) users(p *province) ([]*user, error) {
 			role = "unit_head"
 			if (i/len(p.units))%2 == 1 {
 				role = "reporter"
+				u.reporter = true
 			}
 			u.actions = unitActions
 		} else {

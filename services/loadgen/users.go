@@ -9,13 +9,16 @@ import (
 
 // user is one simulated person: a unit's head or reporter, or office staff.
 type user struct {
-	r       *runner
-	p       *province
-	name    string
-	token   string
-	unit    *unit // nil for the office
-	rng     *rand.Rand
-	actions []action
+	r     *runner
+	p     *province
+	name  string
+	token string
+	unit  *unit // nil for the office
+	// reporter: unit staff who report but may not read history (only
+	// heads, the office and auditors may).
+	reporter bool
+	rng      *rand.Rand
+	actions  []action
 }
 
 // action is something a user does, and how often, relative to the others.
@@ -192,6 +195,10 @@ func (u *user) readBoardAfter(ctx context.Context, pos uint64) {
 
 func (u *user) readHistory(ctx context.Context) {
 	stream := ""
+	if u.reporter {
+		u.get(ctx, "commitment.get", "/api/v1/commitments/"+first(u.ownCommitment()), &commitment{})
+		return
+	}
 	if u.unit != nil {
 		id, _ := u.ownCommitment()
 		stream = "commitment-" + id
@@ -243,3 +250,5 @@ func (u *user) assignTask(ctx context.Context) {
 	un, _ := pick(u.rng, u.p.units)
 	u.r.assignTask(ctx, u.p, u.token, un.code, len(u.p.unitTasks(un.code))+1)
 }
+
+func first[T any](v T, _ bool) T { return v }
