@@ -30,6 +30,8 @@ var rules = []rule{
 		deny: []string{module + "pkg/eventstore/"}},
 	{dir: "pkg/app", allow: []string{"github.com/google/uuid", module + "pkg/domain", module + "pkg/eventlog", module + "pkg/eventstore"},
 		deny: []string{module + "pkg/eventstore/"}},
+	{dir: "pkg/evidence", allow: []string{"github.com/nats-io/nats.go", module + "pkg/domain"}},
+	{dir: "pkg/evidence/natstest", allow: []string{"github.com/nats-io/"}},
 	// Every other library: anything but the process wiring and HTTP.
 	{dir: "pkg", allow: []string{""}, deny: []string{module + "services/", "github.com/labstack/echo"}},
 }
