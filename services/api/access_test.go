@@ -50,8 +50,13 @@ var wantAccess = map[string]map[domain.Role]string{
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports": {"admin": "all", "unit_head": "own", "reporter": "own"},
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/verify": {"admin": "all", "office": "all"},
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/reject": {"admin": "all", "office": "all"},
-	"GET /":             boardAccess,
-	"GET /events/board": boardAccess,
+	"POST /api/v1/tasks/:id/extension-requests":                                 {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"POST /api/v1/tasks/:id/extension-requests/:request/approve":                {"admin": "all", "office": "all"},
+	"POST /api/v1/tasks/:id/extension-requests/:request/refuse":                 {"admin": "all", "office": "all"},
+	"POST /api/v1/evidence":        {"admin": "all", "office": "all", "unit_head": "all", "reporter": "all"},
+	"GET /api/v1/evidence/:sha256": readAccess,
+	"GET /":                        boardAccess,
+	"GET /events/board":            boardAccess,
 }
 
 var boardAccess = map[domain.Role]string{"admin": "all", "office": "all", "auditor": "all", "unit_head": "all", "reporter": "all", "viewer": "all"}
@@ -93,6 +98,8 @@ var bodies = map[string]string{
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports":                `{"value":90,"effective_on":"30/06/2021"}`,
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/verify": `{}`,
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/reject": `{"reason":"x"}`,
+	"POST /api/v1/tasks/:id/extension-requests":                                 `{"deadline":"31/12/2021","reason":"x"}`,
+	"POST /api/v1/tasks/:id/extension-requests/:request/refuse":                 `{"reason":"x"}`,
 	"POST /login":  "csrf=" + matrixCSRF + "&token=test:viewer::matrix",
 	"POST /logout": "csrf=" + matrixCSRF,
 	"POST /import": "csrf=" + matrixCSRF,
@@ -119,7 +126,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 		case strings.HasPrefix(path, "/api/v1/tasks/"):
 			id = p.task
 		}
-		return strings.NewReplacer(":code?", "CAT", ":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":id", id).Replace(path)
+		return strings.NewReplacer(":code?", "CAT", ":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":request", "6f1c2d3e-4a5b-4c6d-8e7f-901234567890", ":sha256", strings.Repeat("ab", 32), ":id", id).Replace(path)
 	}
 	checked := 0
 	for _, route := range routes {

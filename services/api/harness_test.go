@@ -102,6 +102,12 @@ func loadSpec(t testing.TB) routers.Router {
 
 func newTestAPI(t testing.TB) *testAPI {
 	t.Helper()
+	return newTestAPIWith(t, func(*Config) {})
+}
+
+// newTestAPIWith is newTestAPI with the server's Config adjusted by tune.
+func newTestAPIWith(t testing.TB, tune func(*Config)) *testAPI {
+	t.Helper()
 	store, err := bolt.Open(filepath.Join(t.TempDir(), "events.db"), bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +128,9 @@ func newTestAPI(t testing.TB) *testAPI {
 			t.Errorf("projector: %v", err)
 		}
 	})
-	s := New(Config{MaxBodyBytes: 64 << 10, RateLimit: RateLimit{PerIP: -1, PerToken: -1}, Boards: proj}, svc, testIdentify, func(ctx context.Context) error {
+	cfg := Config{MaxBodyBytes: 64 << 10, RateLimit: RateLimit{PerIP: -1, PerToken: -1}, Boards: proj}
+	tune(&cfg)
+	s := New(cfg, svc, testIdentify, func(ctx context.Context) error {
 		_, err := store.Head(ctx)
 		return err
 	}, slog.New(slog.DiscardHandler))

@@ -47,6 +47,8 @@ var problemKinds = map[domain.Code]problemKind{
 	codeMediaType:              {http.StatusUnsupportedMediaType, "Kiểu nội dung không được hỗ trợ", "Unsupported media type"},
 	codeMethod:                 {http.StatusMethodNotAllowed, "Phương thức không được hỗ trợ", "Method not allowed"},
 	codeTooMany:                {http.StatusTooManyRequests, "Quá nhiều yêu cầu", "Too many requests"},
+	codeIntegrity:              {http.StatusInternalServerError, "Dữ liệu bị thay đổi", "Integrity failure"},
+	codeUnavailable:            {http.StatusServiceUnavailable, "Chức năng chưa sẵn sàng", "Unavailable"},
 }
 
 // Codes of errors found by the HTTP layer itself.

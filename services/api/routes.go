@@ -58,6 +58,12 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/history/:stream", readers, s.getHistory)
 	s.handle("GET", "/api/v1/audit/verify", auditors, s.verifyLog)
 
+	s.handle("POST", "/api/v1/tasks/:id/extension-requests", taskWork, s.requestExtension)
+	s.handle("POST", "/api/v1/tasks/:id/extension-requests/:request/approve", office, s.approveExtension)
+	s.handle("POST", "/api/v1/tasks/:id/extension-requests/:request/refuse", office, s.refuseExtension)
+	s.handle("POST", "/api/v1/evidence", uploaders, s.postEvidence)
+	s.handle("GET", "/api/v1/evidence/:sha256", readers, s.getEvidence)
+
 	s.handle("GET", "/api/v1/rules", readers, s.getRules)
 	s.handle("POST", "/api/v1/rules", office, s.publishRules)
 

@@ -30,6 +30,9 @@ type Config struct {
 	// ContiguousPositions tells the log verifier that positions have no
 	// gaps (true for the embedded store), so a deleted last event is found.
 	ContiguousPositions bool
+	// Evidence stores evidence files (nil: the evidence routes answer 503
+	// and the pages offer no upload).
+	Evidence EvidenceStore
 }
 
 func (c Config) withDefaults() Config {
