@@ -38,7 +38,7 @@ var sessionPages = map[string]bool{"/": true, "/events/board": true,
 // authorize), and sends a page request that is not signed in to /login.
 func (s *Server) pageSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !sessionPages[c.Path()] {
+		if !sessionPages[c.Path()] && !workPages[c.Path()] {
 			return next(c)
 		}
 		r := c.Request()
