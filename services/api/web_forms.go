@@ -70,8 +70,15 @@ func (w *web) openForm(c echo.Context, back string) (*form, error) {
 }
 
 // newID returns the id the form's command creates: derived from the form's
-// key, so sending the form twice names the same report or request.
-func (f *form) newID(kind string) string { return app.KeyID("web-form:" + kind + ":" + f.key) }
+// key and sender, so sending the form twice names the same report or
+// request, and nobody else's form can name it.
+func (f *form) newID(kind string) string { return app.KeyID("web-form:" + kind + ":" + f.sender() + "/" + f.key) }
+
+// sender names who sends the form: role, unit and subject.
+func (f *form) sender() string {
+	a := f.call.Actor
+	return a.Role + "/" + a.Unit + "/" + a.Subject
+}
 
 // text returns a form field, trimmed.
 func (f *form) text(name string) string { return strings.TrimSpace(f.c.FormValue(name)) }
@@ -198,10 +205,11 @@ func (o *onceForms) do(key string, run func() (outcome, error)) (outcome, error)
 // finish runs a form's command once per key and answers: on success a
 // redirect (303) to the page, once the board and lists show the change; on
 // a stale revision the conflict view from conflict; on any other refusal
-// an error page with the message.
+// an error page with the message; refusals (403) are problem+json like
+// every refusal.
 func (w *web) finish(f *form, run func(ctx context.Context) (app.Result, error), conflict func(ctx context.Context, err error) error) error {
 	ctx := f.c.Request().Context()
-	out, err := w.once.do(f.call.Actor.Subject+"/"+f.key, func() (outcome, error) {
+	out, err := w.once.do(f.sender()+"/"+f.key, func() (outcome, error) {
 		res, err := run(ctx)
 		if err != nil {
 			return outcome{}, err
@@ -218,7 +226,7 @@ func (w *web) finish(f *form, run func(ctx context.Context) (app.Result, error),
 	switch {
 	case de != nil && de.Code == domain.CodeConflict && conflict != nil:
 		return conflict(ctx, err)
-	case de != nil && de.Code != domain.CodeInternal:
+	case de != nil && de.Code != domain.CodeInternal && de.Code != domain.CodeForbidden:
 		status := problemKinds[de.Code].status
 		msg := pick(f.lang, de.VI, de.EN)
 		if de.Field != "" {

@@ -42,8 +42,11 @@ func (w *web) getSignPage(c echo.Context) error {
 		return err
 	}
 	st, v, err := w.svc.Commitment(c.Request().Context(), id)
-	if err != nil || !actor.ActsFor(st.Unit) {
-		return w.renderError(c, http.StatusNotFound, pick(lang, "Không tìm thấy cam kết của đơn vị bạn", "no such commitment of your unit"))
+	if err != nil {
+		return w.renderError(c, http.StatusNotFound, pick(lang, "Không tìm thấy cam kết", "commitment not found"))
+	}
+	if !actor.ActsFor(st.Unit) {
+		return domain.ErrOtherUnit()
 	}
 	page := signPage{pageBase: newPageBase(c, lang), ID: id, Unit: st.Unit, Period: st.Period.String(), Title: st.Title,
 		DocumentID: st.DocumentID, Status: statusText(st.Status, lang), ContentHash: st.ContentHash(), Key: uuid.NewString(),

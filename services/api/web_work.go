@@ -105,7 +105,7 @@ func (w *web) myPage(c echo.Context) error {
 		page.CSRF = newCSRF(c)
 	}
 	work := w.unitWork(unit.Code)
-	if err := w.addCommitments(ctx, &page, work.Commitments, lang); err != nil {
+	if err := w.addCommitments(ctx, &page, work.Commitments, today, lang); err != nil {
 		return err
 	}
 	if err := w.addTasks(ctx, &page, work.Tasks, today, lang); err != nil {
@@ -114,18 +114,26 @@ func (w *web) myPage(c echo.Context) error {
 	return w.render(c, http.StatusOK, "work.html", page)
 }
 
-// addCommitments adds the unit's commitments of its latest period.
-func (w *web) addCommitments(ctx context.Context, page *workPage, ids []string, lang string) error {
+// recentDays: besides the latest period's, the page shows commitments of
+// periods that ended this recently (results of a quarter are reported in
+// the weeks after it ends).
+const recentDays = 120
+
+// addCommitments adds the unit's commitments of its latest period and of
+// periods that ended within recentDays.
+func (w *web) addCommitments(ctx context.Context, page *workPage, ids []string, today domain.Date, lang string) error {
 	var latest domain.Period
 	for _, id := range ids {
 		st, v, err := w.svc.Commitment(ctx, id)
 		if err != nil {
 			return err
 		}
-		if !latest.IsZero() && st.Period != latest {
+		if latest.IsZero() {
+			latest = st.Period
+		}
+		if st.Period != latest && st.Period.End().Before(today.AddDays(-recentDays)) {
 			break // ids come latest period first
 		}
-		latest = st.Period
 		wc := workCommitment{ID: id, Title: st.Title, Period: st.Period.String(), Status: statusText(st.Status, lang),
 			Revision: v.Revision, Signed: len(st.Signatures) > 0, Signable: st.Status != domain.CommitmentSignedSt && len(st.Indicators) > 0}
 		for _, ind := range st.Indicators {
