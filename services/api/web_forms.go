@@ -72,7 +72,9 @@ func (w *web) openForm(c echo.Context, back string) (*form, error) {
 // newID returns the id the form's command creates: derived from the form's
 // key and sender, so sending the form twice names the same report or
 // request, and nobody else's form can name it.
-func (f *form) newID(kind string) string { return app.KeyID("web-form:" + kind + ":" + f.sender() + "/" + f.key) }
+func (f *form) newID(kind string) string {
+	return app.KeyID("web-form:" + kind + ":" + f.sender() + "/" + f.key)
+}
 
 // sender names who sends the form: role, unit and subject.
 func (f *form) sender() string {

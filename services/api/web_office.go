@@ -23,10 +23,10 @@ type officePage struct {
 
 type queuedReport struct {
 	Commitment, Indicator, Report, Key, RejectKey string
-	Unit, Title, Name, Target, Value, EffectiveOn  string
-	Note, ReportedBy                               string
-	Revision                                       uint64
-	Evidence                                       []evidenceLink
+	Unit, Title, Name, Target, Value, EffectiveOn string
+	Note, ReportedBy                              string
+	Revision                                      uint64
+	Evidence                                      []evidenceLink
 }
 
 type evidenceLink struct {
@@ -35,9 +35,9 @@ type evidenceLink struct {
 }
 
 type queuedExtension struct {
-	Task, Request, Key, RefuseKey             string
+	Task, Request, Key, RefuseKey            string
 	Unit, Title, Deadline, To, Reason, Asker string
-	Revision                                  uint64
+	Revision                                 uint64
 }
 
 // officeQueue returns what waits for the office.

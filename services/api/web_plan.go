@@ -17,9 +17,9 @@ import (
 // tasks, and draft a round's commitments from one template.
 type planPage struct {
 	pageBase
-	Documents                []domain.DocumentState
-	Kinds                    []domain.DocumentKind
-	Units                    string
+	Documents                 []domain.DocumentState
+	Kinds                     []domain.DocumentKind
+	Units                     string
 	DocKey, TaskKey, DraftKey string
 }
 
