@@ -31,7 +31,8 @@ const (
 // session cookie instead of an Authorization header.
 var sessionPages = map[string]bool{"/": true, "/events/board": true,
 	"/api/v1/boards/:period/export.csv": true, "/api/v1/boards/:period/export.xlsx": true,
-	"/import": true, "/api/v1/import/template.xlsx": true, "/units/:code": true}
+	"/import": true, "/api/v1/import/template.xlsx": true, "/units/:code": true,
+	"/api/v1/evidence/:sha256": true}
 
 // pageSession lets the session cookie stand for the Authorization header
 // on the page routes (a synthetic copy of the request carries it to
