@@ -110,3 +110,30 @@ func (p *Province) UnitCodes() []string {
 	sort.Strings(out)
 	return out
 }
+
+// EvidenceRefs returns every evidence reference with a SHA-256 that a
+// report, progress report or completion recorded, each file once.
+func (p *Province) EvidenceRefs() []domain.EvidenceRef {
+	seen := map[string]bool{}
+	var out []domain.EvidenceRef
+	add := func(refs []domain.EvidenceRef) {
+		for _, r := range refs {
+			if r.SHA256 != "" && !seen[r.SHA256] {
+				seen[r.SHA256] = true
+				out = append(out, r)
+			}
+		}
+	}
+	for _, c := range p.commitments {
+		for _, ind := range c.State().Indicators {
+			for _, r := range ind.Reports {
+				add(r.Evidence)
+			}
+		}
+	}
+	for _, t := range p.tasks {
+		add(t.State().Evidence)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SHA256 < out[j].SHA256 })
+	return out
+}

@@ -3,13 +3,16 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/camket/camket/pkg/domain"
+	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/evidence"
+	"github.com/camket/camket/pkg/projection"
 )
 
 // EvidenceStore keeps evidence files by SHA-256 (*evidence.Store).
@@ -17,6 +20,40 @@ type EvidenceStore interface {
 	Put(ctx context.Context, r io.Reader) (evidence.Object, error)
 	Get(ctx context.Context, sha string) ([]byte, evidence.Object, error)
 	MaxBytes() int64
+	// Verify re-reads the files refs name and returns those missing or
+	// altered.
+	Verify(ctx context.Context, refs []domain.EvidenceRef) ([]evidence.Finding, error)
+}
+
+// EvidenceCheck is the evidence part of GET /api/v1/audit/verify: how many
+// files the log names by hash, and those missing or altered.
+type EvidenceCheck struct {
+	Files    int                `json:"files"`
+	Findings []evidence.Finding `json:"findings"`
+}
+
+// verifyEvidence re-reads every file the log names, once the read model
+// has caught up with head; nil when the server has no evidence store.
+func (s *Server) verifyEvidence(ctx context.Context, head eventstore.Position) (*EvidenceCheck, error) {
+	pr, ok := s.cfg.Boards.(provinceReader)
+	if s.cfg.Evidence == nil || !ok {
+		return nil, nil
+	}
+	wait, cancel := context.WithTimeout(ctx, maxBoardWait)
+	defer cancel()
+	if err := s.cfg.Boards.WaitFor(wait, head); err != nil {
+		return nil, fmt.Errorf("waiting for the read model: %w", err)
+	}
+	var refs []domain.EvidenceRef
+	pr.Read(func(p *projection.Province) { refs = p.EvidenceRefs() })
+	found, err := s.cfg.Evidence.Verify(ctx, refs)
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		found = []evidence.Finding{}
+	}
+	return &EvidenceCheck{Files: len(refs), Findings: found}, nil
 }
 
 var _ EvidenceStore = (*evidence.Store)(nil)

@@ -89,8 +89,8 @@ func TestEvidenceRoutesWithoutAStoreAnswer503(t *testing.T) {
 }
 
 // An evidence file replaced in the object store is refused on download
-// with a clear integrity problem, and found by evidence.Verify from the
-// hashes the log recorded.
+// with a clear integrity problem, and found by GET /api/v1/audit/verify and
+// evidence.Verify from the hashes the log recorded.
 func TestAlteredEvidenceIsDetectedOnDownloadAndByVerify(t *testing.T) {
 	ta, store, js := newEvidenceAPI(t, 0)
 	p := setUp(t, ta)
@@ -111,12 +111,22 @@ func TestAlteredEvidenceIsDetectedOnDownloadAndByVerify(t *testing.T) {
 	if found, err := store.Verify(ctx, refs); err != nil || len(found) != 0 {
 		t.Fatalf("before tampering: %+v %v", found, err)
 	}
+	var audit Verification
+	ta.do("GET", "/api/v1/audit/verify", nil).json(t, &audit)
+	if !audit.Intact || audit.Evidence == nil || audit.Evidence.Files != 1 || len(audit.Evidence.Findings) != 0 {
+		t.Fatalf("audit verify before tampering: %+v", audit)
+	}
 	tamper(t, js, obj.SHA256, bytes.Replace(evidencePDF, []byte("12/BC"), []byte("99/BC"), 1))
 
 	r := ta.do("GET", "/api/v1/evidence/"+obj.SHA256, nil)
 	wantStatus(t, r, http.StatusInternalServerError)
 	if prob := r.problem(t); prob.Code != "integrity" || bytes.Contains(r.Body, []byte("%PDF")) {
 		t.Fatalf("download of altered evidence: %s", r.Body)
+	}
+	audit = Verification{}
+	ta.do("GET", "/api/v1/audit/verify", nil).json(t, &audit)
+	if audit.Intact || audit.Evidence == nil || len(audit.Evidence.Findings) != 1 || audit.Evidence.Findings[0].Problem != "altered" {
+		t.Fatalf("audit verify after tampering: %+v", audit)
 	}
 	found, err := store.Verify(ctx, refs)
 	if err != nil || len(found) != 1 || found[0].Problem != "altered" || found[0].SHA256 != obj.SHA256 {
