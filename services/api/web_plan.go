@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -98,9 +99,10 @@ func (w *web) postDrafts(c echo.Context) error {
 			if err != nil {
 				return last, err
 			}
+			commitment := res.ID
 			for i, in := range inds {
-				call.NewID, call.IfMatch = app.KeyID(res.ID+":indicator:"+string(rune('a'+i))), &res.Revision
-				if res, err = w.svc.AddIndicator(ctx, call, res.ID, in); err != nil {
+				call.NewID, call.IfMatch = app.KeyID(commitment+":indicator:"+strconv.Itoa(i)), &res.Revision
+				if res, err = w.svc.AddIndicator(ctx, call, commitment, in); err != nil {
 					return last, err
 				}
 			}
