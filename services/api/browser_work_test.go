@@ -87,7 +87,17 @@ func TestWorkspaceInARealBrowser(t *testing.T) {
 	if n := rep.eval(`String(document.querySelectorAll('a[id^="sign-"]').length)`); n != "0" {
 		t.Fatalf("the reporter sees %s sign buttons", n)
 	}
-	rep.do(chromedp.Click(css(ind+" summary")), chromedp.SendKeys(css("#value-"+p.indicator), "85"),
+	// On a phone's width nothing scrolls sideways, every field has a label,
+	// and the report form opens from the keyboard.
+	rep.do(chromedp.EmulateViewport(390, 844))
+	if fits := rep.eval(`String(document.documentElement.scrollWidth <= window.innerWidth)`); fits != "true" {
+		t.Fatalf("the page is wider than a 390 px phone: %s px", rep.eval(`String(document.documentElement.scrollWidth)`))
+	}
+	if unlabeled := rep.eval(`Array.from(document.querySelectorAll('input:not([type="hidden"]), textarea, select')).filter(e => e.labels.length === 0).map(e => e.name).join(",")`); unlabeled != "" {
+		t.Fatalf("fields without a label: %s", unlabeled)
+	}
+	rep.do(chromedp.Focus(css(ind+" summary")), chromedp.KeyEvent("\r"), chromedp.WaitVisible(css("#value-"+p.indicator)))
+	rep.do(chromedp.SendKeys(css("#value-"+p.indicator), "85"),
 		chromedp.SetValue(css("#eff-"+p.indicator), "30/06/2021"),
 		chromedp.SetUploadFiles(css("#ev-"+p.indicator), []string{pdfPath}),
 		chromedp.Click(css("#report-"+p.indicator+" button.send-report")), chromedp.WaitVisible(css(ind+" .reported")))
