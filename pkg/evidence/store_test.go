@@ -20,7 +20,7 @@ import (
 // A small but real PDF header and body: what DetectContentType sniffs.
 var pdf = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
-func open(t *testing.T, max int64) (*evidence.Store, jetstream.JetStream) {
+func open(t testing.TB, max int64) (*evidence.Store, jetstream.JetStream) {
 	t.Helper()
 	js := natstest.JetStream(t)
 	s, err := evidence.Open(context.Background(), js, evidence.Options{MaxBytes: max})
