@@ -117,7 +117,10 @@ func TestWorkspaceInARealBrowser(t *testing.T) {
 	if pct := off.text("#row-CAT .pct"); pct != "0,00%" {
 		t.Fatalf("board before verification: CAT at %q", pct)
 	}
-	off.do(chromedp.Navigate(ta.srv.URL+"/office"), chromedp.WaitVisible(css("article.queued .evidence-link")))
+	off.do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(ta.srv.URL+"/office"), chromedp.WaitVisible(css("article.queued .evidence-link")))
+	if fits := off.eval(`String(document.documentElement.scrollWidth <= window.innerWidth)`); fits != "true" {
+		t.Fatalf("the office queue is wider than a 390 px phone: %s px", off.eval(`String(document.documentElement.scrollWidth)`))
+	}
 	if href := off.eval(`document.querySelector("article.queued .evidence-link").getAttribute("href")`); href != "/api/v1/evidence/"+sha {
 		t.Fatalf("evidence link %q, want the file's hash %s", href, sha)
 	}
