@@ -60,8 +60,12 @@ func TestExtensionRequestThroughThePages(t *testing.T) {
 	ta := newTestAPI(t)
 	p := setUp(t, ta)
 	rep, csrf := signedIn(t, ta, reporterToken)
-	wantStatus(t, rep.post("/my/tasks/"+p.task+"/extension", url.Values{"csrf": {csrf}, "key": {uuid.NewString()}, "revision": {"0"},
-		"deadline": {"31/07/2021"}, "reason": {"Chờ hướng dẫn của Bộ Công an"}}), http.StatusSeeOther)
+	ask := url.Values{"csrf": {csrf}, "key": {uuid.NewString()}, "revision": {"0"}, "deadline": {"31/07/2021"}, "reason": {"Chờ hướng dẫn của Bộ Công an"}}
+	wantStatus(t, rep.post("/my/tasks/"+p.task+"/extension", ask), http.StatusSeeOther)
+	wantStatus(t, rep.post("/my/tasks/"+p.task+"/extension", ask), http.StatusSeeOther) // sent twice: one request
+	if st, _, _ := ta.svc.Task(t.Context(), p.task); len(st.ExtensionRequests) != 1 {
+		t.Fatalf("the same request form sent twice made %d requests", len(st.ExtensionRequests))
+	}
 	if page := string(rep.get("/my").Body); !strings.Contains(page, "Đã đề nghị gia hạn đến 31/07/2021") {
 		t.Fatal("the unit's page does not show the pending request")
 	}

@@ -117,6 +117,24 @@ func (w *web) postExtensionRequest(c echo.Context) error {
 	return w.finish(f, func(ctx context.Context) (app.Result, error) {
 		call := f.call
 		call.NewID = f.newID("extension")
-		return w.svc.RequestTaskExtension(ctx, call, id, domain.ExtendDeadline{Deadline: f.text("deadline"), Reason: f.text("reason")})
+		res, err := w.svc.RequestTaskExtension(ctx, call, id, domain.ExtendDeadline{Deadline: f.text("deadline"), Reason: f.text("reason")})
+		if err != nil && w.alreadyRequested(ctx, id, call.NewID) {
+			return app.Result{}, nil // this form's request is recorded already
+		}
+		return res, err
 	}, w.taskConflict(f, id, nil))
+}
+
+// alreadyRequested reports whether task id holds extension request reqID.
+func (w *web) alreadyRequested(ctx context.Context, id, reqID string) bool {
+	t, _, err := w.svc.Task(ctx, id)
+	if err != nil {
+		return false
+	}
+	for _, r := range t.ExtensionRequests {
+		if r.ID == reqID {
+			return true
+		}
+	}
+	return false
 }
