@@ -158,7 +158,19 @@ func TestWorkspaceInARealBrowser(t *testing.T) {
 	if mine := rep.text("#mine .mine-value"); mine != "95" {
 		t.Fatalf("the conflict view shows the user's value %q", mine)
 	}
+	if keep := os.Getenv("CAMKET_SCREENSHOT_WORK"); keep != "" {
+		shot, err := chromedp.Run(rep.ctx, chromedp.FullScreenshot(100))
+		if err != nil || os.WriteFile(keep, shot, 0o644) != nil {
+			t.Fatalf("screenshot of the conflict view: %v", err)
+		}
+	}
 	rep.do(chromedp.Click(css("#reapply")), chromedp.WaitVisible(css(ind+" .reported")))
+	if keep := os.Getenv("CAMKET_SCREENSHOT_WORK"); keep != "" {
+		shot, err := chromedp.Run(rep.ctx, chromedp.FullScreenshot(100))
+		if err != nil || os.WriteFile(strings.TrimSuffix(keep, ".png")+"-my.png", shot, 0o644) != nil {
+			t.Fatalf("screenshot of the unit's page: %v", err)
+		}
+	}
 	if got := rep.text(ind + " .reported"); !strings.HasPrefix(got, "95,00%") {
 		t.Fatalf("after re-applying: %q", got)
 	}

@@ -20,8 +20,17 @@ type conflictPage struct {
 	Action   template.URL
 	Revision uint64
 	Key      string
-	Fields   []formField
+	Fields   []formField // sent again, hidden
+	Mine     []formField // what the user entered, labelled
 	Back     template.URL
+}
+
+// fieldLabels name the fields a user fills in; others (ids) are not shown.
+var fieldLabels = map[string][2]string{
+	"value": {"Giá trị", "Value"}, "effective_on": {"Tính đến ngày", "As of"}, "note": {"Ghi chú", "Note"},
+	"percent": {"Tiến độ (%)", "Progress (%)"}, "completed_on": {"Ngày hoàn thành", "Completed on"},
+	"deadline": {"Hạn mới", "New deadline"}, "reason": {"Lý do", "Reason"}, "signer_name": {"Người ký", "Signer"},
+	"evidence_title": {"Minh chứng", "Evidence"},
 }
 
 type changeRow struct {
@@ -29,7 +38,7 @@ type changeRow struct {
 	Changed            bool
 }
 
-type formField struct{ Name, Value string }
+type formField struct{ Name, Value, Key string }
 
 // formRefused turns openForm's own answers into nil: the page is written.
 func formRefused(err error) error {
@@ -57,7 +66,7 @@ func (w *web) renderConflict(f *form, what string, before, now []labeled, curren
 		row.Changed = row.Before != row.Now
 		page.Changes = append(page.Changes, row)
 	}
-	skip := map[string]bool{"csrf": true, "revision": true, "key": true, "evidence_sha": true, "evidence_title": true}
+	skip := map[string]bool{"csrf": true, "revision": true, "key": true, "evidence": true, "evidence_sha": true, "evidence_title": true}
 	for name, values := range f.c.Request().Form {
 		if skip[name] {
 			continue
@@ -67,9 +76,14 @@ func (w *web) renderConflict(f *form, what string, before, now []labeled, curren
 		}
 	}
 	for _, e := range evidence {
-		page.Fields = append(page.Fields, formField{"evidence_sha", e.SHA256}, formField{"evidence_title", e.Title})
+		page.Fields = append(page.Fields, formField{Name: "evidence_sha", Value: e.SHA256}, formField{Name: "evidence_title", Value: e.Title})
 	}
 	sortFields(page.Fields)
+	for _, fl := range page.Fields {
+		if l, ok := fieldLabels[fl.Name]; ok && fl.Value != "" {
+			page.Mine = append(page.Mine, formField{Name: pick(f.lang, l[0], l[1]), Value: fl.Value, Key: fl.Name})
+		}
+	}
 	return w.render(f.c, http.StatusConflict, "conflict.html", page)
 }
 
