@@ -41,6 +41,8 @@ var rules = []rule{
 	// Alert rules are pure: the domain and nothing that does I/O.
 	{dir: "pkg/alert", allow: []string{module + "pkg/domain"}},
 	{dir: "pkg/app/apptest", allow: []string{module + "pkg/app", module + "pkg/domain"}, deny: []string{module + "pkg/app/"}},
+	{dir: "pkg/evidence", allow: []string{"github.com/nats-io/nats.go", module + "pkg/domain"}},
+	{dir: "pkg/evidence/natstest", allow: []string{"github.com/nats-io/"}},
 	// Every other library: anything but the process wiring and HTTP.
 	{dir: "pkg", allow: []string{""}, deny: []string{module + "services/", "github.com/labstack/echo"}},
 }

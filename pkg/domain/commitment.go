@@ -524,3 +524,15 @@ func (c *Commitment) Reject(indicatorID, reportID string, cmd ReasonCommand) ([]
 	}
 	return []Event{ValueRejected{IndicatorID: indicatorID, ReportID: reportID, Reason: reason}}, nil
 }
+
+// HasPendingReport reports whether a report awaits the office's decision.
+func (c *Commitment) HasPendingReport() bool {
+	for _, ind := range c.s.Indicators {
+		for _, r := range ind.Reports {
+			if r.Verification == nil {
+				return true
+			}
+		}
+	}
+	return false
+}

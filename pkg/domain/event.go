@@ -70,6 +70,8 @@ func NewRegistry() *Registry {
 	register[TaskDeadlineExtended](r, 1)
 	register[TaskReopened](r, 1)
 	register[TaskCancelled](r, 1)
+	register[TaskExtensionRequested](r, 1)
+	register[TaskExtensionRefused](r, 1)
 	register[CommitmentDrafted](r, 1)
 	register[IndicatorAdded](r, 1)
 	register[IndicatorUpdated](r, 1)

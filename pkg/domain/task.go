@@ -84,6 +84,8 @@ type TaskDeadlineExtended struct {
 	To         Date   `json:"to"`
 	ApprovedBy string `json:"approved_by"`
 	Reason     string `json:"reason"`
+	// RequestID names the extension request approved, if there was one.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // TaskReopened: a completed or cancelled task is open again; its deadline
@@ -130,6 +132,8 @@ type TaskState struct {
 	ProgressOn   Date          `json:"progress_on"`
 	Extensions   []Extension   `json:"extensions,omitempty"`
 	Evidence     []EvidenceRef `json:"evidence,omitempty"`
+	// ExtensionRequests lists the unit's requests to move the deadline.
+	ExtensionRequests []ExtensionRequest `json:"extension_requests,omitempty"`
 }
 
 // ClassOn returns the task's class as of the end of day d: completed on
@@ -171,6 +175,7 @@ func (t *Task) State() TaskState {
 	s.Coordinating = append([]string(nil), t.s.Coordinating...)
 	s.Extensions = append([]Extension(nil), t.s.Extensions...)
 	s.Evidence = append([]EvidenceRef(nil), t.s.Evidence...)
+	s.ExtensionRequests = append([]ExtensionRequest(nil), t.s.ExtensionRequests...)
 	if t.s.Recurrence != nil {
 		r := *t.s.Recurrence
 		s.Recurrence = &r
@@ -201,6 +206,7 @@ func (t *Task) Apply(r Recorded) {
 	case TaskCancelled:
 		t.s.Status = StatusCancelled
 	}
+	t.applyExtension(r)
 }
 
 // AssignTask is the command to assign a task of a document. Lead and
@@ -362,18 +368,7 @@ func (t *Task) ExtendDeadline(ctx Context, cmd ExtendDeadline) ([]Event, error) 
 	if err := t.mustBeOpen(); err != nil {
 		return nil, err
 	}
-	if t.s.Deadline.IsZero() {
-		return nil, StateError("Nhiệm vụ thường xuyên không có hạn để gia hạn", "a recurring task has no deadline to extend")
-	}
-	to, err := ParseDate("deadline", cmd.Deadline)
-	if err != nil {
-		return nil, err
-	}
-	if !to.After(t.s.Deadline) {
-		return nil, Invalid("deadline", "Hạn mới phải sau hạn hiện tại ("+t.s.Deadline.Display()+")",
-			"the new deadline must be after the current one ("+t.s.Deadline.Display()+")")
-	}
-	reason, err := CleanText("reason", cmd.Reason, MaxNoteLen, true)
+	to, reason, err := t.checkExtension(cmd)
 	if err != nil {
 		return nil, err
 	}

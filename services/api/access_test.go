@@ -54,8 +54,29 @@ var wantAccess = map[string]map[domain.Role]string{
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports": {"admin": "all", "unit_head": "own", "reporter": "own"},
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/verify": {"admin": "all", "office": "all"},
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/reject": {"admin": "all", "office": "all"},
-	"GET /":             boardAccess,
-	"GET /events/board": boardAccess,
+	"POST /api/v1/tasks/:id/extension-requests":                                 {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"POST /api/v1/tasks/:id/extension-requests/:request/approve":                {"admin": "all", "office": "all"},
+	"POST /api/v1/tasks/:id/extension-requests/:request/refuse":                 {"admin": "all", "office": "all"},
+	"POST /api/v1/evidence":           {"admin": "all", "office": "all", "unit_head": "all", "reporter": "all"},
+	"GET /api/v1/evidence/:sha256":    readAccess,
+	"GET /my":                         {"unit_head": "all", "reporter": "all"},
+	"POST /my/report":                 {"admin": "all", "unit_head": "own", "reporter": "own"},
+	"POST /my/tasks/:id/progress":     {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"POST /my/tasks/:id/complete":     {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"POST /my/tasks/:id/extension":    {"admin": "all", "office": "all", "unit_head": "own", "reporter": "own"},
+	"GET /my/commitments/:id/sign":    {"unit_head": "own"},
+	"POST /my/commitments/:id/sign":   {"unit_head": "own"},
+	"GET /office":                     {"admin": "all", "office": "all"},
+	"POST /office/reports/verify":     {"admin": "all", "office": "all"},
+	"POST /office/reports/reject":     {"admin": "all", "office": "all"},
+	"POST /office/extensions/approve": {"admin": "all", "office": "all"},
+	"POST /office/extensions/refuse":  {"admin": "all", "office": "all"},
+	"GET /office/plan":                {"admin": "all", "office": "all"},
+	"POST /office/documents":          {"admin": "all", "office": "all"},
+	"POST /office/tasks":              {"admin": "all", "office": "all"},
+	"POST /office/commitments":        {"admin": "all", "office": "all"},
+	"GET /":                           boardAccess,
+	"GET /events/board":               boardAccess,
 	// History: the auditor, the office and the administrator read every
 	// stream; a unit head only their own unit's (the matrix asks for
 	// unit-CAT); reporters and viewers none. Board diffs name people too.
@@ -80,9 +101,21 @@ var publicRoutes = map[string]bool{
 // pageHeaders are the extra headers of the web forms: the CSRF cookie
 // their bodies repeat.
 var pageHeaders = map[string][]string{
-	"POST /login":  {"Cookie", csrfCookie + "=" + matrixCSRF},
-	"POST /logout": {"Cookie", csrfCookie + "=" + matrixCSRF},
-	"POST /import": {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /login":                     {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /logout":                    {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /import":                    {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /my/report":                 {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /my/tasks/:id/progress":     {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /my/tasks/:id/complete":     {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /my/tasks/:id/extension":    {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /my/commitments/:id/sign":   {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /office/reports/verify":     {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /office/reports/reject":     {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /office/extensions/approve": {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /office/extensions/refuse":  {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /office/documents":          {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /office/tasks":              {"Cookie", csrfCookie + "=" + matrixCSRF},
+	"POST /office/commitments":        {"Cookie", csrfCookie + "=" + matrixCSRF},
 }
 
 // bodies are plausible request bodies; an allowed request may still fail
@@ -109,9 +142,25 @@ var bodies = map[string]string{
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports":                `{"value":90,"effective_on":"30/06/2021"}`,
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/verify": `{}`,
 	"POST /api/v1/commitments/:id/indicators/:indicator/reports/:report/reject": `{"reason":"x"}`,
+	"POST /api/v1/tasks/:id/extension-requests":                                 `{"deadline":"31/12/2021","reason":"x"}`,
+	"POST /api/v1/tasks/:id/extension-requests/:request/refuse":                 `{"reason":"x"}`,
 	"POST /login":  "csrf=" + matrixCSRF + "&token=test:viewer::matrix",
 	"POST /logout": "csrf=" + matrixCSRF,
 	"POST /import": "csrf=" + matrixCSRF,
+	// Workspace forms without a revision: the unit check comes first (403
+	// for another unit), then 428 for a missing revision; nothing is written.
+	"POST /my/report":                 "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3&commitment=:id&indicator=:indicator&value=90&effective_on=30/06/2021",
+	"POST /my/tasks/:id/progress":     "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3&percent=50&effective_on=30/06/2021",
+	"POST /my/tasks/:id/complete":     "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3&completed_on=30/06/2021",
+	"POST /my/tasks/:id/extension":    "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3&deadline=31/12/2021&reason=x",
+	"POST /office/reports/verify":     "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
+	"POST /office/reports/reject":     "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
+	"POST /office/extensions/approve": "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
+	"POST /office/extensions/refuse":  "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
+	"POST /office/documents":          "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
+	"POST /office/tasks":              "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
+	"POST /office/commitments":        "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
+	"POST /my/commitments/:id/sign":   "csrf=" + matrixCSRF + "&key=0b6c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
 }
 
 // Every registered route × every role × own and other unit, and without a
@@ -127,20 +176,23 @@ func TestRouteRoleMatrix(t *testing.T) {
 	srv := New(Config{}, nil, testIdentify, nil, nil)
 	routes := srv.Routes()
 	sort.Strings(routes)
-	fill := func(route string) string {
+	// fillIn puts the ids of the route's resources into text (its path, or
+	// a form body that names them).
+	fillIn := func(route, text string) string {
 		path := strings.SplitN(route, " ", 2)[1]
 		id := p.commitment
 		switch {
 		case strings.HasPrefix(path, "/api/v1/documents/"):
 			id = p.doc
-		case strings.HasPrefix(path, "/api/v1/tasks/"):
+		case strings.HasPrefix(path, "/api/v1/tasks/"), strings.HasPrefix(path, "/my/tasks/"):
 			id = p.task
 		}
-		if path == "/audit/history" {
-			return path + "?stream=unit-CAT" // the page's own-unit check needs a stream
+		if text == "/audit/history" {
+			return text + "?stream=unit-CAT" // the page's own-unit check needs a stream
 		}
-		return strings.NewReplacer(":code?", "CAT", ":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":key", key, ":id", id).Replace(path)
+		return strings.NewReplacer(":code?", "CAT", ":stream", "unit-CAT", ":period", "2021-Q2", ":code", "CAT", ":indicator", p.indicator, ":report", report, ":key", key, ":request", "6f1c2d3e-4a5b-4c6d-8e7f-901234567890", ":sha256", strings.Repeat("ab", 32), ":id", id).Replace(text)
 	}
+	fill := func(route string) string { return fillIn(route, strings.SplitN(route, " ", 2)[1]) }
 	checked := 0
 	for _, route := range routes {
 		if _, ok := srv.RuleOf(route); !ok {
@@ -171,7 +223,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 			t.Helper()
 			var body any
 			if b, ok := bodies[route]; ok {
-				body = b
+				body = fillIn(route, b)
 			}
 			before := ta.head()
 			headers := append(append(append([]string(nil), pageHeaders[route]...), who...), "If-Match", "*")

@@ -28,6 +28,9 @@ type Verification struct {
 	LogHash     string              `json:"log_hash"`
 	Break       *audit.Break        `json:"break,omitempty"`
 	Took        string              `json:"took"`
+	// Evidence: every evidence file the log names, re-hashed (absent when
+	// the server has no evidence store).
+	Evidence *EvidenceCheck `json:"evidence,omitempty"`
 }
 
 // verifyLog answers GET /api/v1/audit/verify: every event's hash, every
@@ -44,6 +47,12 @@ func (s *Server) verifyLog(c echo.Context) error {
 		v.Break = brk
 	case err != nil:
 		return domain.Internal(err, "verifying the log")
+	}
+	if v.Evidence, err = s.verifyEvidence(c.Request().Context(), rep.Head); err != nil {
+		return domain.Internal(err, "verifying evidence files")
+	}
+	if v.Evidence != nil && len(v.Evidence.Findings) > 0 {
+		v.Intact = false
 	}
 	v.Took = time.Since(start).Round(time.Millisecond).String()
 	return c.JSON(http.StatusOK, v)

@@ -110,6 +110,16 @@ func loadSpec(t testing.TB) routers.Router {
 
 func newTestAPI(t testing.TB, configure ...func(*Config)) *testAPI {
 	t.Helper()
+	return newTestAPIWith(t, func(c *Config) {
+		for _, f := range configure {
+			f(c)
+		}
+	})
+}
+
+// newTestAPIWith is newTestAPI with the server's Config adjusted by tune.
+func newTestAPIWith(t testing.TB, tune func(*Config)) *testAPI {
+	t.Helper()
 	store, err := bolt.Open(filepath.Join(t.TempDir(), "events.db"), bolt.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -131,9 +141,7 @@ func newTestAPI(t testing.TB, configure ...func(*Config)) *testAPI {
 		}
 	})
 	cfg := Config{MaxBodyBytes: 64 << 10, RateLimit: RateLimit{PerIP: -1, PerToken: -1}, Boards: proj}
-	for _, f := range configure {
-		f(&cfg)
-	}
+	tune(&cfg)
 	s := New(cfg, svc, testIdentify, func(ctx context.Context) error {
 		_, err := store.Head(ctx)
 		return err

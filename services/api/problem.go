@@ -48,6 +48,7 @@ var problemKinds = map[domain.Code]problemKind{
 	codeMethod:                 {http.StatusMethodNotAllowed, "Phương thức không được hỗ trợ", "Method not allowed"},
 	codeTooMany:                {http.StatusTooManyRequests, "Quá nhiều yêu cầu", "Too many requests"},
 	codeUnavailable:            {http.StatusServiceUnavailable, "Dịch vụ tạm thời không có", "Service unavailable"},
+	codeIntegrity:              {http.StatusInternalServerError, "Dữ liệu bị thay đổi", "Integrity failure"},
 }
 
 // Codes of errors found by the HTTP layer itself.

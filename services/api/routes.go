@@ -64,6 +64,11 @@ func (s *Server) routes() {
 	s.handle("GET", "/api/v1/boards/:period/diff", auditors, s.getBoardDiff)
 	s.handle("GET", "/api/v1/audit/verify", auditors, s.verifyLog)
 
+	s.handle("POST", "/api/v1/tasks/:id/extension-requests", taskWork, s.requestExtension)
+	s.handle("POST", "/api/v1/tasks/:id/extension-requests/:request/approve", office, s.approveExtension)
+	s.handle("POST", "/api/v1/tasks/:id/extension-requests/:request/refuse", office, s.refuseExtension)
+	s.handle("POST", "/api/v1/evidence", uploaders, s.postEvidence)
+	s.handle("GET", "/api/v1/evidence/:sha256", readers, s.getEvidence)
 	s.handle("GET", "/api/v1/alerts", readers, s.getAlerts)
 
 	s.handle("GET", "/api/v1/rules", readers, s.getRules)

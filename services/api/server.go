@@ -33,6 +33,9 @@ type Config struct {
 	// Alerts answers which deadline alerts were sent last (nil: the alerts
 	// route answers 503 and the board page shows none).
 	Alerts AlertFeed
+	// Evidence stores evidence files (nil: the evidence routes answer 503
+	// and the pages offer no upload).
+	Evidence EvidenceStore
 }
 
 func (c Config) withDefaults() Config {

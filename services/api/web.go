@@ -43,12 +43,13 @@ func (s *Server) webRoutes() {
 	s.handle("POST", "/login", public, s.postLogin)
 	s.handle("POST", "/logout", public, s.postLogout)
 	s.handle("GET", "/static/*", public, serveStatic)
+	w.workRoutes()
 }
 
 // webAssets are the parsed templates and the static files with their
 // content hashes; they are compiled in, so a parse error is a build bug.
 var webAssets = sync.OnceValue(func() *assets {
-	tmpl := template.Must(template.New("").Funcs(template.FuncMap{"add": func(a, b int) int { return a + b }}).ParseFS(webFS, "web/templates/*.html"))
+	tmpl := template.Must(template.New("").Funcs(template.FuncMap{"add": func(a, b int) int { return a + b }, "tr": pick}).ParseFS(webFS, "web/templates/*.html"))
 	a := &assets{tmpl: tmpl, static: map[string]staticFile{}}
 	sum := sha256.New()
 	err := fs.WalkDir(webFS, "web/static", func(p string, d fs.DirEntry, err error) error {
@@ -315,6 +316,8 @@ type web struct {
 	mu       sync.Mutex
 	periodAt eventstore.Position
 	period   domain.Period
+	// once runs each workspace form once (web_forms.go).
+	once onceForms
 }
 
 // defaultPeriod returns the latest quarter (from a year ahead back ten
@@ -591,5 +594,5 @@ func webRoute(path string) bool {
 	case "/audit/history", "/audit/diff":
 		return true
 	}
-	return false
+	return workPages[path]
 }

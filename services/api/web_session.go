@@ -32,14 +32,14 @@ const (
 var sessionPages = map[string]bool{"/": true, "/events/board": true,
 	"/api/v1/boards/:period/export.csv": true, "/api/v1/boards/:period/export.xlsx": true,
 	"/import": true, "/api/v1/import/template.xlsx": true, "/units/:code": true,
-	"/audit/history": true, "/audit/diff": true, "/api/v1/history/:stream/export.csv": true, "/api/v1/history/:stream/export.jsonl": true}
+	"/audit/history": true, "/audit/diff": true, "/api/v1/history/:stream/export.csv": true, "/api/v1/history/:stream/export.jsonl": true, "/api/v1/evidence/:sha256": true}
 
 // pageSession lets the session cookie stand for the Authorization header
 // on the page routes (a synthetic copy of the request carries it to
 // authorize), and sends a page request that is not signed in to /login.
 func (s *Server) pageSession(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !sessionPages[c.Path()] {
+		if !sessionPages[c.Path()] && !workPages[c.Path()] {
 			return next(c)
 		}
 		r := c.Request()

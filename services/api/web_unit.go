@@ -122,34 +122,20 @@ func (s *web) unitDrillDown(c echo.Context) error {
 		uc := unitCommitment{Title: st.Title, Status: string(st.Status),
 			HistoryURL: template.URL("/audit/history?" + url.Values{"stream": {"commitment-" + id}, "lang": {lang}}.Encode())}
 		for _, ind := range st.Indicators {
-			ui := unitIndicator{Name: ind.Name, Weight: strconv.FormatFloat(ind.Weight, 'f', -1, 64), Due: ind.DueOn.Display(),
-				Target: targetText(ind.Indicator, lang), Reported: "—", Verified: "—", Achieved: ind.Achieved(asOf, domain.ModeVerified)}
-			if v, _, ok := ind.Value(asOf, domain.ModeVerified); ok {
-				ui.Verified = valueText(ind.Indicator, v, lang)
-			}
-			reports := ind.Reports
+			shown := ind
 			if !q.AsOf.Date.IsZero() { // as of an effective date: the reports effective by then
-				reports = nil
+				shown.Reports = nil
 				for _, r := range ind.Reports {
 					if !r.EffectiveOn.After(q.AsOf.Date) {
-						reports = append(reports, r)
+						shown.Reports = append(shown.Reports, r)
 					}
 				}
 			}
-			if n := len(reports); n > 0 {
-				last := reports[n-1] // what the unit said last, as it said it
-				ui.Reported, ui.ReportedOn = valueText(ind.Indicator, last.Value, lang), last.EffectiveOn.Display()
-				switch {
-				case last.Verification == nil:
-					ui.Status = pick(lang, "Chờ thẩm định", "Awaiting verification")
-				case last.Verification.Accepted:
-					ui.Status = pick(lang, "Đã thẩm định", "Verified")
-				default:
-					ui.Status = pick(lang, "Bị từ chối: ", "Rejected: ") + last.Verification.Note
-				}
-				for _, e := range last.Evidence {
-					ui.Evidence = append(ui.Evidence, e.Title)
-				}
+			v := describeIndicator(shown, asOf, lang)
+			ui := unitIndicator{Name: v.Name, Weight: v.Weight, Due: v.Due, Target: v.Target, Reported: v.Reported, ReportedOn: v.ReportedOn,
+				Verified: v.Verified, Status: v.Status, Achieved: ind.Achieved(asOf, domain.ModeVerified)}
+			for _, e := range v.Evidence {
+				ui.Evidence = append(ui.Evidence, e.Title)
 			}
 			uc.Indicators = append(uc.Indicators, ui)
 		}
