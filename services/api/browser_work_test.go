@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/camket/camket/pkg/domain"
 )
 
 // tab is one signed-in browser (its own cookies) in a test.
@@ -133,13 +135,17 @@ func TestWorkspaceInARealBrowser(t *testing.T) {
 		t.Fatalf("board after verification: CAT at %q, want 100,00%%", pct)
 	}
 
-	// The unit head signs the draft after seeing exactly what is signed.
+	// The unit head signs the draft after seeing exactly what is signed;
+	// the signature comes from their own key (registered by setUp; made here
+	// by the test, as camket sign would on the head's machine) and is pasted
+	// into the form.
+	sig := signedBody(t, ta, draft, "CAT", "nguyen.van.a", bearer(domain.RoleUnitHead, "CAT", "nguyen.van.a"))["signature"].(string)
 	head := openTab(t, browser, ta.srv.URL, headToken)
 	head.do(chromedp.Navigate(ta.srv.URL+"/my"), chromedp.Click(css("#sign-"+draft)), chromedp.WaitVisible(css("#signed-content")))
 	if shown := head.text("#signed-indicators tbody"); !strings.Contains(shown, "Số TTHC được rà soát") || !strings.Contains(shown, "≥ 10") {
 		t.Fatalf("the signing page shows %q", shown)
 	}
-	head.do(chromedp.SendKeys(css("#signer_name"), "Đại tá Nguyễn Văn A"), chromedp.Click(css("#sign")),
+	head.do(chromedp.SendKeys(css("#signer_name"), "Đại tá Nguyễn Văn A"), chromedp.SetValue(css("#signature"), sig), chromedp.Click(css("#sign")),
 		chromedp.WaitVisible(css("#commitment-"+draft+" .c-status")))
 	if st := head.text("#commitment-" + draft + " .c-status"); st != "Đã ký" {
 		t.Fatalf("after signing: %q", st)

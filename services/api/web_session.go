@@ -32,7 +32,8 @@ const (
 var sessionPages = map[string]bool{"/": true, "/events/board": true,
 	"/api/v1/boards/:period/export.csv": true, "/api/v1/boards/:period/export.xlsx": true,
 	"/import": true, "/api/v1/import/template.xlsx": true, "/units/:code": true,
-	"/audit/history": true, "/audit/diff": true, "/api/v1/history/:stream/export.csv": true, "/api/v1/history/:stream/export.jsonl": true, "/api/v1/evidence/:sha256": true}
+	"/audit/history": true, "/audit/diff": true, "/api/v1/history/:stream/export.csv": true, "/api/v1/history/:stream/export.jsonl": true, "/api/v1/evidence/:sha256": true,
+	"/api/v1/commitments/:id/signing-content": true}
 
 // pageSession lets the session cookie stand for the Authorization header
 // on the page routes (a synthetic copy of the request carries it to

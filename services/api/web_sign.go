@@ -24,6 +24,9 @@ type signPage struct {
 	Signable                                    bool
 	Indicators                                  []signedIndicator
 	Signatures                                  []string
+	// Canonical is the exact text the signature covers (the signing
+	// content of the API), and KeyID the signer's one active key, if any.
+	Canonical, KeyID string
 }
 
 type signedIndicator struct {
@@ -41,7 +44,7 @@ func (w *web) getSignPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, v, err := w.svc.Commitment(c.Request().Context(), id)
+	content, st, v, err := w.svc.SigningContent(c.Request().Context(), id, actor.Subject)
 	if err != nil {
 		return w.renderError(c, http.StatusNotFound, pick(lang, "Không tìm thấy cam kết", "commitment not found"))
 	}
@@ -55,6 +58,18 @@ func (w *web) getSignPage(c echo.Context) error {
 	if page.CSRF == "" {
 		page.CSRF = newCSRF(c)
 	}
+	page.Canonical = string(content)
+	if unit, _, err := w.svc.Unit(c.Request().Context(), st.Unit); err == nil {
+		var mine []string
+		for _, k := range unit.SigningKeys {
+			if k.Subject == actor.Subject && k.Active() {
+				mine = append(mine, k.ID)
+			}
+		}
+		if len(mine) == 1 {
+			page.KeyID = mine[0]
+		}
+	}
 	for _, ind := range st.Indicators {
 		page.Indicators = append(page.Indicators, signedIndicator{Name: ind.Name, Area: ind.Area, Measure: measureText(ind.Measure, lang),
 			Target: targetText(ind.Indicator, lang), Weight: strconv.FormatFloat(ind.Weight, 'f', -1, 64), Due: ind.DueOn.Display()})
@@ -65,10 +80,13 @@ func (w *web) getSignPage(c echo.Context) error {
 	return w.render(c, http.StatusOK, "sign.html", page)
 }
 
-// signCommand reads the signing form. It is the one place the form's
-// fields become the command (a signature field joins here).
+// signCommand reads the signing form: the signer's name, the hash of the
+// content shown, and the Ed25519 signature the head made over the signing
+// content with their own key (camket sign --key FILE), which never leaves
+// their machine.
 func signCommand(f *form) domain.SignCommitment {
-	return domain.SignCommitment{SignerName: f.text("signer_name"), ContentHash: f.text("content_hash")}
+	return domain.SignCommitment{SignerName: f.text("signer_name"), ContentHash: f.text("content_hash"),
+		KeyID: f.text("key_id"), Signature: f.text("signature")}
 }
 
 // postSign answers POST /my/commitments/:id/sign.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/ed25519"
 	"net/http"
 	"net/url"
 	"strings"
@@ -106,6 +107,7 @@ func TestOnlyTheUnitHeadSignsThroughThePage(t *testing.T) {
 	}
 	wantStatus(t, rep.get("/my/commitments/"+draft+"/sign"), http.StatusForbidden)
 
+	keyID := domain.KeyID(headKey("CAT", "nguyen.van.a").Public().(ed25519.PublicKey)) // registered by setUp
 	head, csrf := signedIn(t, ta, headToken)
 	page := head.get("/my/commitments/" + draft + "/sign")
 	wantStatus(t, page, http.StatusOK)
@@ -113,7 +115,19 @@ func TestOnlyTheUnitHeadSignsThroughThePage(t *testing.T) {
 	if !strings.Contains(string(page.Body), st.ContentHash()) || !strings.Contains(string(page.Body), "Số TTHC rà soát") {
 		t.Fatalf("the signing page does not show the content and its hash")
 	}
-	form = url.Values{"csrf": {csrf}, "key": {uuid.NewString()}, "revision": {"1"}, "signer_name": {"Đại tá Nguyễn Văn A"}, "content_hash": {st.ContentHash()}}
+	if body := string(page.Body); !strings.Contains(body, `value="`+keyID+`"`) || !strings.Contains(body, `id="canonical"`) {
+		t.Fatalf("the signing page does not offer the head's key and the exact signed content")
+	}
+	// The signature is made on the head's machine (here: in the test) over
+	// the signing content; without it the page refuses, naming the field.
+	form = url.Values{"csrf": {csrf}, "key": {uuid.NewString()}, "revision": {"1"}, "signer_name": {"Đại tá Nguyễn Văn A"},
+		"content_hash": {st.ContentHash()}, "key_id": {keyID}}
+	if r := head.post("/my/commitments/"+draft+"/sign", form); r.Status != http.StatusUnprocessableEntity || ta.head() != before {
+		t.Fatalf("signing without a signature: %d", r.Status)
+	}
+	sig := signedBody(t, ta, draft, "CAT", "nguyen.van.a", bearer(domain.RoleUnitHead, "CAT", "nguyen.van.a"))
+	form.Set("key", uuid.NewString())
+	form.Set("signature", sig["signature"].(string))
 	wantStatus(t, head.post("/my/commitments/"+draft+"/sign", form), http.StatusSeeOther)
 	st, _, _ = ta.svc.Commitment(t.Context(), draft)
 	if len(st.Signatures) != 1 || st.Signatures[0].ContentHash != st.ContentHash() || st.Signatures[0].Actor.Role != string(domain.RoleUnitHead) {

@@ -39,6 +39,8 @@ type Config struct {
 	KeysDir string
 	// NATS is where alerts (and evidence) go.
 	NATS NATSConfig
+	// EvidenceMaxBytes is the largest evidence file accepted.
+	EvidenceMaxBytes int64
 	// SealEvery and SealDelay: a checkpoint seals the log every SealEvery
 	// events, or SealDelay after the first unsealed one.
 	SealEvery int
@@ -107,6 +109,7 @@ func parseFlags(role Role, args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&oidc.Audience, "oidc-audience", env("CAMKET_OIDC_AUDIENCE", ""), "audience the issuer's tokens must carry (CAMKET_OIDC_AUDIENCE)")
 	fs.StringVar(&cfg.KeysDir, "keys", env("CAMKET_KEYS_DIR", ""), "directory of the token signing key, shared by API replicas (CAMKET_KEYS_DIR; default DATA/keys)")
 	natsFlags(fs, &cfg.NATS)
+	fs.Int64Var(&cfg.EvidenceMaxBytes, "evidence-max-bytes", int64(envInt("CAMKET_EVIDENCE_MAX_BYTES", 20<<20)), "largest evidence file accepted, in bytes (CAMKET_EVIDENCE_MAX_BYTES)")
 	fs.IntVar(&cfg.SealEvery, "seal-every", envInt("CAMKET_SEAL_EVERY", 1000), "seal the log with a checkpoint every N events (CAMKET_SEAL_EVERY)")
 	fs.DurationVar(&cfg.SealDelay, "seal-delay", envDuration("CAMKET_SEAL_DELAY", time.Minute), "longest an event waits for a checkpoint (CAMKET_SEAL_DELAY)")
 	fs.StringVar(&oidc.JWKSURL, "oidc-jwks-url", env("CAMKET_OIDC_JWKS_URL", ""), "the issuer's JWKS URL (CAMKET_OIDC_JWKS_URL)")
@@ -142,6 +145,9 @@ func parseFlags(role Role, args []string, stderr io.Writer) (Config, error) {
 	}
 	if role != roleServe && cfg.Demo {
 		return cfg, fmt.Errorf("%w: --demo is for camket serve", errUsage)
+	}
+	if cfg.EvidenceMaxBytes < 1024 || cfg.EvidenceMaxBytes > 1<<30 {
+		return cfg, fmt.Errorf("%w: --evidence-max-bytes must be between 1 KiB and 1 GiB", errUsage)
 	}
 	if cfg.SealEvery < 1 || cfg.SealDelay < time.Second {
 		return cfg, fmt.Errorf("%w: --seal-every must be at least 1 and --seal-delay at least 1s", errUsage)

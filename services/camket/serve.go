@@ -23,6 +23,7 @@ import (
 	"github.com/camket/camket/pkg/eventstore"
 	"github.com/camket/camket/pkg/eventstore/bolt"
 	"github.com/camket/camket/pkg/eventstore/esdb"
+	"github.com/camket/camket/pkg/evidence"
 	"github.com/camket/camket/services/alerter"
 	"github.com/camket/camket/services/api"
 	"github.com/camket/camket/services/natsbus"
@@ -127,8 +128,12 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	if role.runs(roleAPI) {
 		m.alerts = alerter.NewFeed(m.nats.js)
+		evidenceStore, err := evidence.Open(ctx, m.nats.js, evidence.Options{MaxBytes: m.cfg.EvidenceMaxBytes, Replicas: m.cfg.NATS.Replicas})
+		if err != nil {
+			return err
+		}
 		m.api = api.New(api.Config{MaxBodyBytes: m.cfg.MaxBodyBytes, Boards: m.projector, ContiguousPositions: m.bolt != nil,
-			PublicBoard: m.cfg.PublicBoard, Alerts: m.alerts}, svc, api.BearerIdentify(verifier), m.ready, m.log)
+			PublicBoard: m.cfg.PublicBoard, Alerts: m.alerts, Evidence: evidenceStore}, svc, api.BearerIdentify(verifier), m.ready, m.log)
 		m.http = m.api.HTTPServer(m.cfg.HTTPAddr)
 	} else {
 		m.http = m.roleHTTP()
