@@ -26,6 +26,7 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	data := dataFlag(fs)
 	var cfg loadgen.Config
 	fs.StringVar(&cfg.URL, "url", "http://"+env("CAMKET_HTTP_ADDR", "127.0.0.1:8080"), "base URL of the running camket")
+	fs.StringVar(&cfg.NATSURL, "nats-url", "", "NATS server camket publishes alerts to (e.g. nats://127.0.0.1:4222): measure alert latency")
 	fs.IntVar(&cfg.Users, "users", 50, "simulated unit heads and reporters")
 	fs.IntVar(&cfg.Office, "office", 0, "simulated office staff (0: users/10, at least 1)")
 	fs.Float64Var(&cfg.Rate, "rate", 0, "user actions per second, all users together (0: one per user every 2 s)")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -15,12 +16,13 @@ func TestLoadgenCommandAgainstServe(t *testing.T) {
 		t.Fatalf("demo load: %v %s", err, out)
 	}
 	s := startServe(t, data)
-	out, err := exec.Command(binary, "loadgen", "--url", s.url, "--data", data, "--users", "6", "--rate", "20",
-		"--duration", "2s", "--tasks", "1", "--seed", "3").CombinedOutput()
+	natsURL := regexp.MustCompile(`nats://\S+`).FindString(s.firstLines)
+	out, err := exec.Command(binary, "loadgen", "--url", s.url, "--nats-url", natsURL, "--data", data, "--users", "6",
+		"--office", "6", "--rate", "36", "--duration", "4s", "--tasks", "1", "--seed", "3").CombinedOutput()
 	if err != nil {
 		t.Fatalf("camket loadgen: %v\n%s", err, out)
 	}
-	for _, want := range []string{"| value.report |", "| board.get |", "projection lag", "acknowledged"} {
+	for _, want := range []string{"| value.report |", "| board.get |", "projection lag", "acknowledged", "| task.assign |", "alert latency"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
 		}

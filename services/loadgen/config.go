@@ -16,6 +16,9 @@ type TokenSource func(role, unit, subject string) (string, error)
 type Config struct {
 	// URL is the base URL of a running camket, e.g. http://127.0.0.1:8080.
 	URL string
+	// NATSURL, when set, is the NATS server camket publishes alerts to; the
+	// run then measures alert latency (see Report.Alert).
+	NATSURL string
 	// Users is the number of simulated unit staff (heads and reporters,
 	// spread over the units that have a commitment in Period); default 50.
 	Users int

@@ -18,6 +18,14 @@ type runner struct {
 	cfg    Config
 	rec    *recorder
 	resent atomic.Int64
+	alerts *alertWatch // nil without Config.NATSURL
+	recMu  sync.Mutex  // guards rec's replacement after the setup
+}
+
+func (r *runner) recorder() *recorder {
+	r.recMu.Lock()
+	defer r.recMu.Unlock()
+	return r.rec
 }
 
 // Run prepares the province (see Config.TasksPerUnit), then lets the
@@ -44,7 +52,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	if cfg.NATSURL != "" {
+		if r.alerts, err = watchAlerts(cfg.NATSURL, officeToken, r.recorder); err != nil {
+			return Report{}, err
+		}
+		defer r.alerts.close()
+	}
+	r.recMu.Lock()
 	r.rec = newRecorder() // the setup is not part of the figures
+	r.recMu.Unlock()
 	r.resent.Store(0)
 	stop, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()

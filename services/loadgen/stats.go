@@ -38,6 +38,7 @@ type recorder struct {
 	samples map[string][]sample
 	errors  []errorEvent
 	lag     []sample
+	alerts  []sample
 	writes  map[Outcome]int
 }
 
@@ -67,6 +68,12 @@ func (r *recorder) lagged(start time.Time, took time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lag = append(r.lag, sample{at: start.Sub(r.start), took: took})
+}
+
+func (r *recorder) alerted(start time.Time, took time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.alerts = append(r.alerts, sample{at: start.Sub(r.start), took: took})
 }
 
 func (r *recorder) wrote(w Write) {
@@ -136,6 +143,11 @@ type Report struct {
 	// answering at the write's position.
 	Lag        Latency
 	LagSamples int
+	// Alert is the alert latency (Config.NATSURL): from sending the
+	// assignment of a task already inside a window to its alert arriving
+	// at a NATS subscriber.
+	Alert        Latency
+	AlertSamples int
 	// Writes counts commands by outcome; Resent counts resends.
 	Writes map[Outcome]int
 	Resent int64
@@ -225,6 +237,8 @@ func (r *recorder) report(from, to time.Duration) Report {
 	sort.Slice(rep.Ops, func(i, j int) bool { return rep.Ops[i].Op < rep.Ops[j].Op })
 	lag := in(r.lag)
 	rep.Lag, rep.LagSamples = percentiles(lag), len(lag)
+	alerts := in(r.alerts)
+	rep.Alert, rep.AlertSamples = percentiles(alerts), len(alerts)
 	for o, c := range r.writes {
 		rep.Writes[o] = c
 	}
@@ -242,6 +256,10 @@ func (r Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nprojection lag (write answered → board at its position), %d samples: p50 %s ms, p95 %s ms, p99 %s ms, max %s ms\n",
 		r.LagSamples, ms(r.Lag.P50), ms(r.Lag.P95), ms(r.Lag.P99), ms(r.Lag.Max))
+	if r.AlertSamples > 0 {
+		fmt.Fprintf(w, "alert latency (task assigned inside a window → its alert at a NATS subscriber), %d samples: p50 %s ms, p95 %s ms, p99 %s ms, max %s ms\n",
+			r.AlertSamples, ms(r.Alert.P50), ms(r.Alert.P95), ms(r.Alert.P99), ms(r.Alert.Max))
+	}
 	fmt.Fprintf(w, "commands: %d acknowledged, %d refused, %d unknown; %d resends\n",
 		r.Writes[Acknowledged], r.Writes[Refused], r.Writes[Unknown], r.Resent)
 	kinds := make([]string, 0, len(r.Errors))
